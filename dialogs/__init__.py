@@ -1,0 +1,1 @@
+"""The platform-independent dialog engine: types, states, replies, per-conversation stores."""

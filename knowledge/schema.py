@@ -1,0 +1,132 @@
+"""Pydantic models of the knowledge base: causes, questions, self-care, prevention, warnings."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+CAUSE_IDS: tuple[str, ...] = (
+    "fatigue", "dehydration", "warmup", "nerve", "rest",
+    "stress", "condition", "nutrition", "form", "overexertion",
+)
+QUESTION_IDS: tuple[str, ...] = ("normal", "prevent", "stress", "concern", "underlying", "manage")
+SELF_CARE_IDS: tuple[str, ...] = (
+    "heat_cold", "stretch", "massage", "hydrate", "rest_days", "relax",
+)
+TRIAGE_LEVELS: tuple[str, ...] = ("self_care", "see_doctor", "urgent")
+
+Level = Literal["see_doctor", "urgent"]
+
+
+class _Entry(BaseModel):
+    """Common settings: unknown keys are errors, strings are stripped."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+def _non_empty(values: list[str]) -> list[str]:
+    cleaned = [v.strip() for v in values]
+    if any(not v for v in cleaned):
+        raise ValueError("empty phrase in list")
+    return cleaned
+
+
+class Cause(_Entry):
+    """One of the article's ten causes, with the words people use for it."""
+
+    id: str
+    title: str = Field(min_length=1)
+    section: str = Field(min_length=1, description="the article section it comes from")
+    summary: str = Field(min_length=1, description="one chat-sized line")
+    why: str = Field(min_length=1, description="the longer explanation, in our words")
+    phrases: list[str] = Field(min_length=1, description="how people describe it")
+    cues: list[str] = Field(default_factory=list, description="single words that hint at it")
+    against: list[str] = Field(default_factory=list, description="phrases that deny it")
+    self_care: list[str] = Field(min_length=1)
+    prevention: list[str] = Field(min_length=1)
+
+    _check_phrases = field_validator("phrases", "cues", "against")(_non_empty)
+
+
+class Question(_Entry):
+    """One of the article's six questions with its answer."""
+
+    id: str
+    section: str = Field(min_length=1)
+    question: str = Field(min_length=1)
+    answer: str = Field(min_length=1)
+    paraphrases: list[str] = Field(min_length=1)
+
+    _check_phrases = field_validator("paraphrases")(_non_empty)
+
+
+class SelfCareStep(_Entry):
+    """One step of the article's "manage" list."""
+
+    id: str
+    section: str = Field(min_length=1)
+    label: str = Field(min_length=1, description="a short button-sized name")
+    text: str = Field(min_length=1)
+
+
+class PreventionTip(_Entry):
+    """A prevention tip from the article."""
+
+    id: str
+    section: str = Field(min_length=1)
+    label: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+
+
+class WarningSign(_Entry):
+    """A sign that needs a professional (see_doctor) or emergency care (urgent)."""
+
+    id: str
+    level: Level
+    label: str = Field(min_length=1)
+    advice: str = Field(min_length=1, description="what to do, said first in the reply")
+    phrases: list[str] = Field(min_length=1)
+    source: Literal["article", "safety"]
+    section: str | None = None
+    reference: str | None = None
+
+    _check_phrases = field_validator("phrases")(_non_empty)
+
+
+class Lexicon(_Entry):
+    """Language helpers for the matcher: slang, negation, topic words."""
+
+    slang: dict[str, str] = Field(default_factory=dict)
+    negations: list[str] = Field(default_factory=list)
+    contrasts: list[str] = Field(default_factory=list)
+    topic: list[str] = Field(default_factory=list, description="words of twitching or cramping")
+    stopwords: list[str] = Field(default_factory=list)
+
+
+class Knowledge(_Entry):
+    """The whole validated knowledge base."""
+
+    causes: tuple[Cause, ...]
+    questions: tuple[Question, ...]
+    self_care: tuple[SelfCareStep, ...]
+    prevention: tuple[PreventionTip, ...]
+    warnings: tuple[WarningSign, ...]
+    lexicon: Lexicon
+    disclaimer: str
+    source_title: str
+
+    def cause(self, cause_id: str) -> Cause:
+        return next(c for c in self.causes if c.id == cause_id)
+
+    def question(self, question_id: str) -> Question:
+        return next(q for q in self.questions if q.id == question_id)
+
+    def step(self, step_id: str) -> SelfCareStep:
+        return next(s for s in self.self_care if s.id == step_id)
+
+    def tip(self, tip_id: str) -> PreventionTip:
+        return next(t for t in self.prevention if t.id == tip_id)
+
+    def warning(self, warning_id: str) -> WarningSign:
+        return next(w for w in self.warnings if w.id == warning_id)
