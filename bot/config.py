@@ -18,7 +18,9 @@ def default_store_url() -> str:
 class Settings(BaseSettings):
     """Every setting of design.md §4. Tokens are `SecretStr`: they never print."""
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     telegram_token: SecretStr | None = Field(default=None, alias="TELEGRAM_TOKEN")
     discord_token: SecretStr | None = Field(default=None, alias="DISCORD_TOKEN")

@@ -1,0 +1,38 @@
+"""Shared fixtures: the shipped knowledge, a writable copy of it, a clean environment."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from knowledge import Knowledge, load_knowledge
+from knowledge.loader import DATA_DIR
+
+# Tests only ever talk to 127.0.0.1; keep any proxy settings of the machine out of the way.
+os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
+
+
+@pytest.fixture(scope="session")
+def knowledge() -> Knowledge:
+    return load_knowledge()
+
+
+@pytest.fixture
+def knowledge_dir(tmp_path: Path) -> Path:
+    """A writable copy of the shipped knowledge folder."""
+    target = tmp_path / "knowledge"
+    shutil.copytree(DATA_DIR, target)
+    return target
+
+
+@pytest.fixture
+def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """No aftertwitch/platform variables from the machine; cwd without a .env file."""
+    for name in list(os.environ):
+        if name.startswith(("AFTERTWITCH_", "TELEGRAM_", "DISCORD_")):
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
