@@ -73,36 +73,38 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_match(args: argparse.Namespace) -> int:
+    if args.jsonl and args.text:
+        raise UsageError("match: give TEXT or --jsonl (lines on standard input), not both")
+    if not args.jsonl and not args.text:
+        raise UsageError("match: give the message as TEXT, or use --jsonl with lines on stdin")
     from knowledge.matcher import Matcher
 
     matcher = Matcher(_knowledge(args.knowledge))
     render: Callable[[str], Any] = matcher.explain if args.explain else (
         lambda text: matcher.match(text).to_json())
     if args.jsonl:
-        if args.text:
-            raise UsageError("match: give TEXT or --jsonl (lines on standard input), not both")
         out = sys.stdout
         for line in _read_lines(sys.stdin.buffer):
             out.write(json.dumps(render(line), ensure_ascii=False) + "\n")
         out.flush()
         return 0
-    if not args.text:
-        raise UsageError("match: give the message as TEXT, or use --jsonl with lines on stdin")
     result = render(" ".join(args.text))
     print(json.dumps(result, ensure_ascii=False, indent=2 if args.explain else None))
     return 0
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
+    settings = _settings()
     from bot.run_chat import run
 
-    return run(_settings(), user=args.user, chat=args.chat, group=args.group)
+    return run(settings, user=args.user, chat=args.chat, group=args.group)
 
 
 def cmd_telegram(_: argparse.Namespace) -> int:
+    settings = _settings()
     from bot.run_telegram import run
 
-    return run(_settings())
+    return run(settings)
 
 
 def cmd_discord(_: argparse.Namespace) -> int:
