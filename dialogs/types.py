@@ -31,8 +31,8 @@ class IncomingMessage:
 
     `addressed` is true in private chats and, in groups, when the bot was mentioned, replied
     to, or called by a command. `media` names what a non-text message carried ("sticker",
-    "photo", "voice", "edit", ...): the engine answers it, adapters don't. `raw` keeps the platform's payload for debugging; the engine
-    never reads it.
+    "photo", "voice", "edit", ...): the engine answers it, adapters don't. `raw` keeps the
+    platform's payload for debugging; the engine never reads it.
     """
 
     platform: str
@@ -113,6 +113,7 @@ class ReplyKind(StrEnum):
     FORGET = "forget"
     BAD_INPUT = "bad_input"
     EXPIRED = "expired"
+    ERROR = "error"  # the engine failed on this message; the reply is a polite apology
 
 
 @dataclass(frozen=True, slots=True)
