@@ -31,6 +31,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/match_bench.py
 	$(BIN)/python benchmarks/store_bench.py
+	$(BIN)/python benchmarks/telegram_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
