@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 import traceback
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from pathlib import Path
 
 from dialogs import texts
 from dialogs.actions import rebuild
+from dialogs.locks import KeyedLocks
 from dialogs.machine import Matching, step
 from dialogs.state import DialogState, StateError
 from dialogs.stores import Store
@@ -59,22 +58,8 @@ class DialogService:
         self.matcher = matcher
         self._log_text = log_text
         self._clock = clock
-        self._locks: dict[ConversationKey, tuple[asyncio.Lock, int]] = {}
+        self._locks = KeyedLocks()
         self._last_expire = clock()
-
-    @asynccontextmanager
-    async def _locked(self, key: ConversationKey) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users == 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
 
     async def load(self, key: ConversationKey) -> DialogState:
         """The stored state of a conversation, or a new one (also for unreadable entries)."""
@@ -92,7 +77,7 @@ class DialogService:
         key = message.key
         try:
             await self._maybe_expire()
-            async with self._locked(key):
+            async with self._locks.hold(key):
                 state = await self.load(key)
                 new_state, replies = step(state, message, self.knowledge, self.matcher)
                 if new_state is None:
@@ -132,7 +117,7 @@ class DialogService:
 
     async def last_menu(self, key: ConversationKey) -> tuple[Choice, ...]:
         """The choices of the conversation's last reply that had any (e.g. after a restart)."""
-        async with self._locked(key):
+        async with self._locks.hold(key):
             state = await self.load(key)
         return rebuild(state.menu, self.knowledge)
 

@@ -147,7 +147,7 @@ async def test_same_user_in_order_others_concurrently(knowledge: Knowledge) -> N
     second = asyncio.create_task(service.on_message(message("alice", "two drinks")))
     key = ConversationKey("test", "dm-alice", "alice")
     await asyncio.sleep(0)  # one step for the second task: it runs up to alice's lock
-    assert service._locks[key][1] == 2  # ... and waits there
+    assert service._locks.users(key) == 2  # ... and waits there
 
     bob = await service.on_message(message("bob", "one session"))  # not held up by alice
     assert bob[0].causes == ("fatigue",)
@@ -159,7 +159,7 @@ async def test_same_user_in_order_others_concurrently(knowledge: Knowledge) -> N
     assert one[0].causes == ("fatigue",)
     assert two[0].causes == ("dehydration", "fatigue")  # it saw the first message's state
     assert store.reads == ["alice", "bob", "alice"]
-    assert service._locks == {}  # no lock left behind
+    assert len(service._locks) == 0  # no lock left behind
 
 
 async def test_many_messages_of_one_user_keep_their_order(knowledge: Knowledge) -> None:

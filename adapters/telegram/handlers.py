@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import traceback
-from collections.abc import AsyncIterator, Hashable
-from contextlib import asynccontextmanager
 
 from telegram import ChatMember, Message, Update
 from telegram.error import BadRequest, Forbidden, TelegramError
@@ -27,35 +24,12 @@ from adapters.telegram.translate import (
     translate_callback,
     translate_message,
 )
+from dialogs.locks import KeyedLocks
 from dialogs.types import ChatKind, Conversations, IncomingMessage
 
 logger = logging.getLogger(__name__)
 
 _GONE = frozenset({ChatMember.LEFT, ChatMember.BANNED})
-
-
-class KeyedLocks:
-    """One asyncio lock per key, dropped when nobody holds or waits for it."""
-
-    def __init__(self) -> None:
-        self._locks: dict[Hashable, tuple[asyncio.Lock, int]] = {}
-
-    @asynccontextmanager
-    async def hold(self, key: Hashable) -> AsyncIterator[None]:
-        lock, users = self._locks.get(key, (asyncio.Lock(), 0))
-        self._locks[key] = (lock, users + 1)
-        try:
-            async with lock:
-                yield
-        finally:
-            lock, users = self._locks[key]
-            if users <= 1:
-                del self._locks[key]
-            else:
-                self._locks[key] = (lock, users - 1)
-
-    def __len__(self) -> int:
-        return len(self._locks)
 
 
 class TelegramAdapter:
