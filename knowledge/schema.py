@@ -43,10 +43,17 @@ class Cause(_Entry):
     phrases: list[str] = Field(min_length=1, description="how people describe it")
     cues: list[str] = Field(default_factory=list, description="single words that hint at it")
     against: list[str] = Field(default_factory=list, description="phrases that deny it")
+    weight: float = Field(
+        default=1.0, gt=0.0, le=2.0,
+        description="how much its evidence counts; below 1 for an everyday default (fatigue)")
+    lacks: list[str] = Field(
+        default_factory=list,
+        description="what protects from it (water, warm-up, sleep): missing it points here, "
+                    "having it counts against")
     self_care: list[str] = Field(min_length=1)
     prevention: list[str] = Field(min_length=1)
 
-    _check_phrases = field_validator("phrases", "cues", "against")(_non_empty)
+    _check_phrases = field_validator("phrases", "cues", "against", "lacks")(_non_empty)
 
 
 class Question(_Entry):
@@ -90,8 +97,19 @@ class WarningSign(_Entry):
     source: Literal["article", "safety"]
     section: str | None = None
     reference: str | None = None
+    requires: list[str] = Field(
+        default_factory=list, description="one of these must be in the same sentence too")
+    excludes: list[str] = Field(
+        default_factory=list, description="right before a phrase, these words cancel it")
+    excludes_after: list[str] = Field(
+        default_factory=list, description="right after a phrase, these words cancel it")
+    attach: bool = Field(
+        default=False, description="the phrase must sit in a clause about the twitching")
+    implies: list[str] = Field(
+        default_factory=list, description="cause ids this sign points to (rhabdo: overexertion)")
 
-    _check_phrases = field_validator("phrases")(_non_empty)
+    _check_phrases = field_validator("phrases", "requires", "excludes", "excludes_after")(
+        _non_empty)
 
 
 class Lexicon(_Entry):
@@ -102,6 +120,30 @@ class Lexicon(_Entry):
     contrasts: list[str] = Field(default_factory=list)
     topic: list[str] = Field(default_factory=list, description="words of twitching or cramping")
     stopwords: list[str] = Field(default_factory=list)
+    # Optional helpers of the full matcher (knowledge/matcher.py); all default to empty.
+    lemmas: dict[str, str] = Field(default_factory=dict, description="irregular forms: drank")
+    emoji: dict[str, str] = Field(default_factory=dict, description="emoji read as a word")
+    keep: list[str] = Field(default_factory=list, description="real words never typo-repaired")
+    boundaries: list[str] = Field(default_factory=list, description="words ending a negation")
+    units: dict[str, str] = Field(default_factory=dict, description="unit word -> quantity")
+    long_amounts: dict[str, float] = Field(default_factory=dict,
+                                           description="quantity -> amount that counts as long")
+    weak_topic: list[str] = Field(default_factory=list,
+                                  description="twitch words only next to a body part")
+    body: list[str] = Field(default_factory=list, description="muscles and body parts")
+    deficits: list[str] = Field(default_factory=list, description="skipped, barely, ran out")
+    sufficient: list[str] = Field(default_factory=list, description="plenty, always, enough")
+    good: list[str] = Field(default_factory=list, description="fine, on point, solid")
+    bad: list[str] = Field(default_factory=list, description="sloppy, trash, off")
+    issue_words: list[str] = Field(default_factory=list,
+                                   description="'X is not the issue': issue, problem, reason")
+    fillers: list[str] = Field(default_factory=list, description="skipped when reading scope")
+    question_starts: list[str] = Field(default_factory=list,
+                                       description="words that open a question")
+    neutral: list[str] = Field(
+        default_factory=list, description="phrases that mean no cause: 'push day', 'how long'")
+    amounts: dict[str, list[float]] = Field(
+        default_factory=dict, description="quantity -> [below is too little, from is plenty]")
 
 
 class Knowledge(_Entry):

@@ -1,0 +1,85 @@
+"""Which of the article's six questions a message asks: paraphrases found, in a question's shape."""
+
+from __future__ import annotations
+
+from knowledge.negation import ScopeReader
+from knowledge.normalize import Tokens
+from knowledge.scoring import Hit
+
+QUESTION_THRESHOLD = 0.74
+UNSHAPED = 0.3         # a paraphrase outside a question's shape loses this much ...
+UNSHAPED_AT_END = 0.2  # ... or this much at the end of the message ("twitching after gym normal")
+NEGATED = 0.3          # "not normal for me" is no question about what's normal
+
+_AUXILIARIES = frozenset({"is", "are", "am", "can", "could", "do", "did", "should", "would",
+                          "will", "shall", "has", "have", "was", "were"})
+# Read through at the start of a clause before its question word ("ok so how do i ...").
+_OPENERS = frozenset({"so", "ok", "okay", "yo", "hey", "hi", "hello", "also", "and", "but", "um",
+                      "uh", "bro", "dude", "guy", "lol", "honestly", "seriously", "question",
+                      "real", "genuine", "quick", "q", "like", "well", "random", "sorry", "at",
+                      "in", "for", "to", "by", "from", "on", "with", "after", "then"})
+# When both are asked, the more specific reading wins: "stop it ... next time" is prevention.
+_PREFER = {"manage": "prevent"}
+
+
+class QuestionReader:
+    """Scores question paraphrases found in a message and picks the question asked, if any."""
+
+    def __init__(self, scope: ScopeReader, stopwords: set[str], question_starts: set[str],
+                 order: dict[str, int]) -> None:
+        self.scope = scope
+        self.stopwords = stopwords
+        self.starts = question_starts
+        self.order = order
+
+    def read(self, toks: Tokens, hits: list[Hit], topic: bool
+             ) -> tuple[tuple[Hit, float] | None, list[tuple[Hit, float]]]:
+        """(the question asked or None, all candidates best first)."""
+        canon, seg, words = toks.canon, toks.seg, toks.words
+        opens = self._opens(toks)
+        scored: list[tuple[Hit, float]] = []
+        for hit in hits:
+            # a question opens its clause with a question word ("how", "is", "any tips"),
+            # or carries a question mark, or the matched words are a question themselves
+            shaped = toks.question_mark or seg[hit.start] in opens or (
+                words[hit.positions[0]] in self.starts
+                and words[hit.positions[0]] not in _AUXILIARIES)
+            if len(hit.positions) == 1 and not shaped:
+                continue  # a lone keyword ("serious", "normal") only inside a question
+            if not topic:
+                mine = {p for h in hits if h.phrase.owner == hit.phrase.owner
+                        for p in h.positions}
+                if any(p not in mine and canon[p] not in self.stopwords
+                       and canon[p] not in self.scope.fillers and words[p] not in self.starts
+                       for p in range(len(canon))):
+                    continue  # without twitch words, the message must be the question itself
+            score = hit.quality
+            if not shaped:
+                score -= UNSHAPED_AT_END if hit.end >= len(canon) - 2 else UNSHAPED
+            if self.scope.read(toks, hit.start, hit.end).negated:
+                score -= NEGATED
+            scored.append((hit, min(1.0, score)))
+        scored.sort(key=lambda hs: (-round(hs[1], 6), -len(hs[0].positions),
+                                    hs[0].end - hs[0].start, self.order[hs[0].phrase.owner]))
+        passed = [hs for hs in scored if hs[1] >= QUESTION_THRESHOLD]
+        if not passed:
+            return None, scored
+        best = passed[0]
+        better = _PREFER.get(best[0].phrase.owner)
+        if better:
+            best = next((hs for hs in passed if hs[0].phrase.owner == better
+                         and hs[0].quality >= 0.95), best)
+        return best, scored
+
+    def _opens(self, toks: Tokens) -> set[int]:
+        """Segments whose first real word is a question word."""
+        canon, seg = toks.canon, toks.seg
+        opens: set[int] = set()
+        for p in range(len(canon)):
+            if p == 0 or seg[p - 1] != seg[p]:
+                q = p
+                while q < len(canon) and seg[q] == seg[p] and canon[q] in _OPENERS:
+                    q += 1
+                if q < len(canon) and seg[q] == seg[p] and toks.words[q] in self.starts:
+                    opens.add(seg[p])
+        return opens

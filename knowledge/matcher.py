@@ -1,0 +1,392 @@
+"""The matcher: one gym-chat message onto causes, the question asked, warning signs and triage."""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from knowledge.asking import QuestionReader
+from knowledge.negation import Context, ScopeReader, polarity
+from knowledge.normalize import Normalizer, Tokens
+from knowledge.result import TRIAGE_ORDER, CauseHit, MatchResult, QuestionHit, WarningHit
+from knowledge.schema import Knowledge
+from knowledge.scoring import STOP_WEIGHT, Hit, Phrase, PhraseIndex, compile_phrase
+from knowledge.triage import SignFound, SignReader
+
+log = logging.getLogger(__name__)
+
+MAX_CAUSES = 3
+CAUSE_THRESHOLD = 0.45   # net evidence a cause needs to be listed
+CUE_WEIGHT = 0.55        # a single hinting word, against 1.0 for a phrase
+DECAY = 0.6              # each further piece of evidence for one cause counts this much less
+IMPLIED = 1.3            # a warning sign that points to a cause (dark urine: overexertion)
+ADJACENT_BONUS = 0.5     # a phrase right next to a stronger one of the same cause adds this much
+BODY_REACH = 5           # a weak twitch word needs a body part this close
+
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
+
+
+@dataclass(slots=True)
+class Found:
+    """A phrase found for a cause, question or sign, with its reading in context."""
+
+    hit: Hit
+    ctx: Context
+    strength: float          # signed: > 0 counts for, < 0 against
+    evidence: str
+
+    def as_json(self, toks: Tokens) -> dict[str, Any]:
+        return {
+            "phrase": self.hit.phrase.text,
+            "kind": self.hit.phrase.kind,
+            "window": " ".join(_dedupe(toks.surface[self.hit.start:self.hit.end + 1])),
+            "score": round(self.strength, 3),
+            "negated": self.strength < 0,
+            **({"context": self.ctx.cue} if self.ctx.cue else {}),
+        }
+
+
+@dataclass(slots=True)
+class Analysis:
+    """Everything the matcher read in one message (`result` is the contract)."""
+
+    toks: Tokens
+    result: MatchResult = field(default_factory=MatchResult)
+    causes: dict[str, list[Found]] = field(default_factory=dict)
+    nets: dict[str, float] = field(default_factory=dict)
+    question: tuple[Hit, float] | None = None
+    questions: list[tuple[Hit, float]] = field(default_factory=list)
+    signs: list[SignFound] = field(default_factory=list)
+    off_topic_reason: str | None = None
+
+
+def _dedupe(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if not out or out[-1] != w:
+            out.append(w)
+    return out
+
+
+class Matcher:
+    """Built once from the knowledge base; `match` is pure, deterministic and never raises."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.knowledge = knowledge
+        lex = knowledge.lexicon
+        texts: list[str] = [*lex.topic, *lex.weak_topic, *lex.body, *lex.slang.keys(),
+                            *lex.slang.values(), *lex.lemmas.keys(), *lex.lemmas.values()]
+        for cause in knowledge.causes:
+            texts += [*cause.phrases, *cause.cues, *cause.against, *cause.lacks]
+        for question in knowledge.questions:
+            texts += question.paraphrases
+        for sign in knowledge.warnings:
+            texts += [*sign.phrases, *sign.requires, *sign.excludes]
+        self.norm = Normalizer(lex, {w for t in texts for w in _WORD.findall(t.casefold())})
+        canon = self.norm.phrase
+        self.stopwords = {c for w in lex.stopwords for c in canon(w)}
+        self._negations = {c for w in lex.negations for c in canon(w)}
+        self._phrases: list[Phrase] = []
+        self._seen: set[tuple[str, str, tuple[str, ...]]] = set()
+        self._compile_causes_and_questions(knowledge)
+        self._compile_signs(knowledge)
+        for text in lex.topic:
+            self._add(text, "topic", "", gap=1, min_found=1.0)
+        for text in lex.neutral:
+            self._add(text, "neutral", "", min_found=1.0, gap=0)
+        self.index = PhraseIndex(self._phrases)
+        self.weak_topic = {w.casefold() for w in lex.weak_topic}
+        self.weak_base = {canon(w)[0] for w in lex.weak_topic if canon(w)}
+        self.body = {c for w in lex.body for c in canon(w)}
+        self.question_starts = {w for q in lex.question_starts
+                                for w in self.norm.tokens(q, knowledge=True).words}
+        self.scope = ScopeReader(lex, canon)
+        self.gap_fillers = frozenset(self.scope.fillers)
+        self.blockers = frozenset(
+            seq[0] for seq, kind in self.scope.kinds.items() if kind in ("neg", "deficit")
+            and len(seq) == 1)
+        self.order = {c.id: i for i, c in enumerate(knowledge.causes)}
+        self.cause_weight = {c.id: c.weight for c in knowledge.causes}
+        self.asking = QuestionReader(self.scope, self.stopwords, self.question_starts,
+                                     {q.id: i for i, q in enumerate(knowledge.questions)})
+        self.triage = SignReader(knowledge, self.norm, self.scope, self.stopwords,
+                                 self.weak_topic)
+
+    def _add(self, text: str, kind: str, owner: str, **kw: Any) -> None:
+        tokens = self.norm.phrase(text)
+        key = (kind, owner, tuple(tokens))
+        if tokens and key not in self._seen:  # "pain" and "painful" are one phrase
+            self._seen.add(key)
+            self._phrases.append(compile_phrase(text, tokens, self.stopwords, self._negations,
+                                                kind=kind, owner=owner, **kw))
+
+    def _compile_causes_and_questions(self, knowledge: Knowledge) -> None:
+        for cause in knowledge.causes:
+            for text in cause.phrases:
+                self._add(text, "for", cause.id, **self._partial(text))
+            for text in cause.cues:
+                self._add(text, "for", cause.id, weight=CUE_WEIGHT)
+            for text in cause.against:
+                self._add(text, "against", cause.id, **self._partial(text))
+            for text in cause.lacks:
+                self._add(text, "lacks", cause.id, min_found=1.0)
+        for question in knowledge.questions:
+            for text in question.paraphrases:
+                words = self.norm.phrase(text)
+                if len(words) <= 3 or all(w in self.stopwords for w in words):
+                    self._add(text, "question", question.id, min_found=1.0, gap=2)
+                else:
+                    self._add(text, "question", question.id, min_content=0.6, min_found=0.7,
+                              gap=2)
+
+    def _compile_signs(self, knowledge: Knowledge) -> None:
+        for sign in knowledge.warnings:
+            for text in sign.phrases:
+                self._add(text, "warning", sign.id, min_found=1.0, gap=1)
+            for text in sign.requires:
+                self._add(text, "requires", sign.id)
+
+    def _partial(self, text: str) -> dict[str, float]:
+        """Phrases of four content words or more may match with one missing; others whole."""
+        tokens = self.norm.phrase(text)
+        content = [t for t in tokens if t not in self.stopwords]
+        if len(content) >= 4:
+            return {"min_content": (len(content) - 1) / len(content), "min_found": 0.7}
+        if len(tokens) >= 3:  # one stopword may be missing: "rounded [my] back"
+            total = len(content) + STOP_WEIGHT * (len(tokens) - len(content))
+            return {"min_content": 1.0, "min_found": (total - STOP_WEIGHT) / total}
+        return {"min_content": 1.0, "min_found": 1.0, "gap": 1}
+
+    # -- public API -----------------------------------------------------------------------------
+
+    def match(self, text: str) -> MatchResult:
+        """The contract reading of one message; any string in, never an exception out."""
+        try:
+            return self.analyse(text).result
+        except Exception as exc:  # a matcher bug must never take a conversation down
+            log.error("matcher failed on a message: %s", exc.__class__.__name__)
+            return MatchResult()
+
+    def explain(self, text: str) -> dict[str, Any]:
+        """Why: the normalised text and, per result, the phrases that matched and their scores."""
+        try:
+            a = self.analyse(text)
+        except Exception as exc:
+            log.error("matcher failed on a message: %s", exc.__class__.__name__)
+            return {"normalized": "", "result": MatchResult().to_json(), "causes": [],
+                    "question": None, "warnings": [], "off_topic_reason": "error"}
+        toks = a.toks
+        causes = [
+            {"id": cid, "score": round(_score(a.nets.get(cid, 0.0)), 3),
+             "net": round(a.nets.get(cid, 0.0), 3),
+             "matches": [f.as_json(toks) for f in found]}
+            for cid, found in sorted(a.causes.items(), key=lambda kv: (
+                -a.nets.get(kv[0], 0.0), self.order[kv[0]]))
+        ]
+        question = None
+        if a.question is not None:
+            hit, score = a.question
+            question = {"id": hit.phrase.owner, "score": round(score, 3),
+                        "phrase": hit.phrase.text,
+                        "window": " ".join(_dedupe(toks.surface[hit.start:hit.end + 1]))}
+        return {
+            "normalized": " ".join(toks.words),
+            "result": a.result.to_json(),
+            "causes": causes,
+            "question": question,
+            "question_candidates": [
+                {"id": h.phrase.owner, "score": round(s, 3), "phrase": h.phrase.text}
+                for h, s in a.questions[:5]],
+            "warnings": [
+                {"id": s.hit.phrase.owner, "level": s.level, "phrase": s.hit.phrase.text,
+                 "window": s.evidence, "negated": s.reason == "negated", "kept": s.kept,
+                 "reason": s.reason}
+                for s in a.signs],
+            "off_topic_reason": a.off_topic_reason,
+        }
+
+    # -- the reading ----------------------------------------------------------------------------
+
+    def analyse(self, text: str) -> Analysis:
+        toks = self.norm.tokens(text)
+        a = Analysis(toks)
+        if not toks.canon:
+            a.off_topic_reason = "no words"
+            a.result = MatchResult(off_topic=True)
+            return a
+        where: dict[str, list[int]] = {}
+        for pos, word in enumerate(toks.canon):
+            where.setdefault(word, []).append(pos)
+        hits = self.index.find(toks, where, self.blockers, self.gap_fillers)
+        by_kind: dict[str, list[Hit]] = {}
+        for hit in hits:
+            by_kind.setdefault(hit.phrase.kind, []).append(hit)
+
+        topic_hits = by_kind.get("topic", [])
+        neutral = {p for h in by_kind.get("neutral", []) for p in h.positions}
+        topic = bool(topic_hits) or self._weak_topic(toks, neutral)
+        self._questions(a, by_kind.get("question", []), topic)
+        self._signs(a, by_kind, topic_hits)
+        self._causes(a, [h for k in ("for", "against", "lacks") for h in by_kind.get(k, [])],
+                     by_kind.get("neutral", []))
+
+        urgent = [s for s in a.signs if s.kept and s.level == "urgent"]
+        on_topic = topic or a.question is not None or bool(urgent)
+        if not on_topic:
+            a.off_topic_reason = "no twitching, spasm or cramp words, no article question"
+            a.result = MatchResult(off_topic=True, negated=tuple(
+                cid for cid, net in a.nets.items() if net < 0))
+            return a
+        a.result = self._result(a)
+        return a
+
+    def _weak_topic(self, toks: Tokens, neutral: set[int]) -> bool:
+        """A weak twitch word ("jumping", "ticking") next to a body part counts as on topic."""
+        canon, seg = toks.canon, toks.seg
+        for pos, word in enumerate(toks.words):
+            if pos in neutral:
+                continue  # "box jumps", "jumping jacks"
+            if word in self.weak_topic:
+                lo, hi = max(0, pos - BODY_REACH), min(len(canon), pos + BODY_REACH + 1)
+                if any(canon[p] in self.body and seg[p] == seg[pos] for p in range(lo, hi)):
+                    return True
+            elif canon[pos] in self.weak_base and any(
+                    canon[p] in self.body and seg[p] == seg[pos]
+                    for p in range(max(0, pos - 2), pos)):
+                return True  # "calves jump", "my quads still tick"
+        return False
+
+    def _questions(self, a: Analysis, hits: list[Hit], topic: bool) -> None:
+        a.question, a.questions = self.asking.read(a.toks, hits, topic)
+
+    def _signs(self, a: Analysis, by_kind: dict[str, list[Hit]], topic_hits: list[Hit]) -> None:
+        a.signs = self.triage.read(a.toks, by_kind, topic_hits)
+
+    def _causes(self, a: Analysis, hits: list[Hit], neutral: list[Hit]) -> None:
+        toks = a.toks
+        covers = list(neutral)
+        if a.question is not None:
+            covers.append(a.question[0])
+        per_cause: dict[str, list[Found]] = {}
+        denied = {p for sg in a.signs if sg.reason == "negated" for p in sg.hit.positions}
+        for hit in hits:
+            if any(c.start <= hit.start and hit.end <= c.end and len(c.positions) >= len(
+                    hit.positions) for c in covers):
+                continue  # inside the question asked, or inside "push day", "how long"
+            ctx = self.scope.read(toks, hit.start, hit.end)
+            if not ctx.negated and set(hit.positions) <= denied:
+                ctx = Context(negated=True, cue="denied with the warning sign")
+            sign = polarity(hit.phrase.kind, ctx)
+            strength = sign * hit.phrase.weight * hit.quality * self.cause_weight.get(
+                hit.phrase.owner, 1.0)
+            words = _dedupe([toks.surface[p] for p in hit.positions])
+            if hit.phrase.kind == "lacks" and sign > 0 and ctx.cue:
+                words = [ctx.cue, *words]
+            per_cause.setdefault(hit.phrase.owner, []).append(
+                Found(hit, ctx, strength, " ".join(words)))
+        for sign in a.signs:
+            for cid in self.triage.implies.get(sign.hit.phrase.owner, ()) if sign.kept else ():
+                per_cause.setdefault(cid, []).append(
+                    Found(sign.hit, Context(cue="warning sign"), IMPLIED, sign.evidence))
+        self._resolve_across(per_cause)
+        for cid, found in per_cause.items():
+            lacking = {toks.scope[f.hit.start] for f in found if f.strength > 0}
+            # "haven't eaten since breakfast": the bare "breakfast" is not a meal had
+            found[:] = [f for f in found if not (f.hit.phrase.kind == "lacks" and not f.ctx.explicit
+                                                 and toks.scope[f.hit.start] in lacking)]
+            found.sort(key=lambda f: (-(f.hit.end - f.hit.start), -abs(f.strength), f.hit.start))
+            kept: list[Found] = []
+            for f in found:
+                if not any(f.hit.overlaps(k.hit) for k in kept):
+                    kept.append(f)
+            pro = sorted(_units([f for f in kept if f.strength > 0]), reverse=True)
+            con = sorted((-f.strength for f in kept if f.strength < 0), reverse=True)
+            net = sum(s * DECAY ** i for i, s in enumerate(pro)) - sum(
+                s * DECAY ** i for i, s in enumerate(con))
+            kept.sort(key=lambda f: f.hit.start)
+            a.causes[cid] = kept
+            a.nets[cid] = net
+
+    @staticmethod
+    def _resolve_across(per_cause: dict[str, list[Found]]) -> None:
+        """Where two causes' phrases claim the same words, the longer (then better) one keeps
+        them: "fasted 20 hours" is nutrition, not a long session."""
+        everything = [(cid, f) for cid, found in per_cause.items() for f in found]
+        drop: set[int] = set()
+        for cid, f in everything:
+            mine = set(f.hit.positions)
+            for cid2, g in everything:
+                if cid2 == cid:
+                    continue
+                theirs = set(g.hit.positions)
+                f_key = (len(f.hit.positions), f.hit.quality, abs(f.strength))
+                g_key = (len(g.hit.positions), g.hit.quality, abs(g.strength))
+                if (mine <= theirs and g_key > f_key) or mine <= set(g.ctx.amounts):
+                    drop.add(id(f))  # "4 hours" of sleep is no long session
+        for found in per_cause.values():
+            found[:] = [f for f in found if id(f) not in drop]
+
+    def _result(self, a: Analysis) -> MatchResult:
+        first_seen = {cid: min((f.hit.start for f in found if f.strength > 0), default=10**9)
+                      for cid, found in a.causes.items()}
+        ranked = sorted((cid for cid, net in a.nets.items() if net >= CAUSE_THRESHOLD),
+                        key=lambda cid: (-round(a.nets[cid], 6), first_seen[cid],
+                                         self.order[cid]))[:MAX_CAUSES]
+        causes = tuple(
+            CauseHit(cid, _score(a.nets[cid]), tuple(_dedupe(
+                [f.evidence for f in a.causes[cid] if f.strength > 0])))
+            for cid in ranked)
+        kept: list[SignFound] = []
+        for s in sorted((s for s in a.signs if s.kept), key=lambda s: (
+                -(s.hit.end - s.hit.start), s.hit.start)):
+            if not any(k.hit.phrase.owner == s.hit.phrase.owner and k.hit.overlaps(s.hit)
+                       for k in kept):
+                kept.append(s)
+        kept.sort(key=lambda s: s.hit.start)
+        urgent_spans = [s.hit for s in kept if s.level == "urgent"]
+        signs: dict[str, WarningHit] = {}
+        for s in kept:
+            if s.level != "urgent" and any(
+                    u.start <= s.hit.start and s.hit.end <= u.end for u in urgent_spans):
+                continue
+            owner = s.hit.phrase.owner
+            prev = signs.get(owner)
+            evidence = (*prev.evidence, s.evidence) if prev else (s.evidence,)
+            signs[owner] = WarningHit(owner, s.level, tuple(_dedupe(list(evidence))))
+        order = {w.id: i for i, w in enumerate(self.knowledge.warnings)}
+        warning_signs = tuple(sorted(signs.values(), key=lambda w: (
+            -TRIAGE_ORDER[w.level], order[w.id])))
+        triage = max((w.level for w in warning_signs), key=TRIAGE_ORDER.__getitem__,
+                     default="self_care")
+        question = None
+        if a.question is not None:
+            question = QuestionHit(a.question[0].phrase.owner, round(a.question[1], 3))
+        negated = tuple(cid for cid in sorted(a.nets, key=self.order.__getitem__)
+                        if a.nets[cid] < 0)
+        return MatchResult(causes=causes, question=question, triage=triage,
+                           warning_signs=warning_signs, off_topic=False, negated=negated)
+
+
+def _units(found: list[Found]) -> list[float]:
+    """Evidence pieces: phrases next to each other ("2hr leg day") make one piece."""
+    units: list[list[Found]] = []
+    for f in sorted(found, key=lambda f: f.hit.start):
+        if units and f.hit.start - units[-1][-1].hit.end <= 2:
+            units[-1].append(f)
+        else:
+            units.append([f])
+    out = []
+    for unit in units:
+        strengths = sorted((f.strength for f in unit), reverse=True)
+        out.append(strengths[0] + ADJACENT_BONUS * sum(strengths[1:]))
+    return out
+
+
+def _score(net: float) -> float:
+    """Net evidence onto [0, 1]: one clear phrase is about 0.7, two about 0.85."""
+    if net <= 0:
+        return 0.0
+    return round(min(1.0, 1.0 - math.exp(-1.2 * net)), 3)

@@ -1,0 +1,309 @@
+"""Message normalisation: Unicode, emoji, slang, stems, quantities and typo repair into tokens."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from knowledge.schema import Lexicon
+
+MAX_CHARS = 6000  # longer messages are read up to here (chat platforms cap near 4096)
+_CACHE_LIMIT = 50_000
+
+_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\ufeff\u00ad"))
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "‛": "'", "`": "'", "´": "'", "′": "'",
+                         "“": '"', "”": '"', "„": '"', "″": '"'})
+_HARD_STOPS = frozenset(".!?\n")
+_SOFT_STOPS = frozenset(",;:()[]{}+&/|\"=<>*~^-\u2013\u2014\u2026")
+_KEEP_PUNCT = _HARD_STOPS | _SOFT_STOPS | {"'", "#", "%", "°", "$"}
+
+_RE_WITH = re.compile(r"\bw/o\b|\bw/(?=\s|\w)|\bb/c\b|\ba\s?&\s?e\b")
+_RE_HYPHEN = re.compile(r"(?<=[^\W\d_])[-_](?=[^\W\d_])")
+_RE_DIGIT_ALPHA = re.compile(r"(?<=\d)(?=[^\W\d_])|(?<=[^\W\d_])(?=\d)")
+_RE_TOKEN = re.compile(
+    r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+(?:[.,]\d+)?|[.!?\n,;:()\[\]{}+&/|\"=<>*~^\-\u2013\u2014\u2026]")
+_RE_24_7 = re.compile(r"\b24\s*/\s*7\b")
+_RE_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+_RE_PHRASE_TOKEN = re.compile(r"#\w+|" + _RE_TOKEN.pattern)
+
+_NUMBER_WORDS = {
+    "a": 1.0, "an": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "four": 4.0, "five": 5.0,
+    "six": 6.0, "seven": 7.0, "eight": 8.0, "nine": 9.0, "ten": 10.0, "twelve": 12.0,
+    "couple": 2.0, "few": 3.0, "several": 3.0, "many": 4.0, "half": 0.5,
+}
+
+_PLURAL_SPANS = frozenset({"weeks", "months", "years"})
+_SUFFIXES_S = ("ss", "us", "is", "ous")
+_CONSONANT_DOUBLES = frozenset("bdgkmnprt")
+
+
+def stem(word: str) -> str:
+    """A small, deterministic suffix stripper; both phrases and messages go through it."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    w = word
+    if w.endswith("ness") and len(w) > 6:
+        w = w[:-4]
+    elif w.endswith("ation") and len(w) > 7:
+        w = w[:-5] + "at"
+    elif w.endswith(("ies", "ied")) and len(w) > 4:
+        w = w[:-3] + "y"
+    elif w.endswith("ing") and len(w) >= 6:
+        w = _undouble(w[:-3])
+    elif w.endswith("ed") and len(w) >= 5 and not w.endswith("eed"):
+        w = _undouble(w[:-2])
+    elif w.endswith(("ches", "shes", "sses", "xes", "zes")):
+        w = w[:-2]
+    elif w.endswith("s") and not w.endswith(_SUFFIXES_S):
+        w = w[:-1]
+    if w.endswith("ly") and len(w) >= 6:
+        w = w[:-2]
+    elif w.endswith("y") and len(w) >= 6:
+        w = w[:-1]
+    if w.endswith("e") and len(w) >= 4:
+        w = w[:-1]
+    return w
+
+
+def _undouble(w: str) -> str:
+    if len(w) >= 3 and w[-1] == w[-2] and w[-1] in _CONSONANT_DOUBLES:
+        return w[:-1]
+    return w
+
+
+@dataclass(slots=True)
+class Tokens:
+    """A normalised message: parallel lists, one entry per word."""
+
+    text: str = ""
+    canon: list[str] = field(default_factory=list)      # stem used for matching
+    words: list[str] = field(default_factory=list)      # the plain word (slang, typos undone)
+    surface: list[str] = field(default_factory=list)    # the message's own word (evidence)
+    sim: list[float] = field(default_factory=list)      # 1.0, or the typo repair's similarity
+    seg: list[int] = field(default_factory=list)        # punctuation segment
+    scope: list[int] = field(default_factory=list)      # negation scope (segments + but/and...)
+    sent: list[int] = field(default_factory=list)       # sentence
+    value: list[float | None] = field(default_factory=list)  # quantities: the number
+    question_mark: bool = False
+
+    def __len__(self) -> int:
+        return len(self.canon)
+
+
+class Normalizer:
+    """Turns raw text into `Tokens`, using the lexicon and the knowledge base's vocabulary."""
+
+    def __init__(self, lexicon: Lexicon, vocabulary: set[str]) -> None:
+        self.slang = {k.casefold(): v.casefold().split() for k, v in lexicon.slang.items()}
+        self.lemmas = {k.casefold(): v.casefold() for k, v in lexicon.lemmas.items()}
+        self.emoji = {k: f" {v} " for k, v in lexicon.emoji.items()}
+        self.keep = {w.casefold() for w in lexicon.keep}
+        self.stopwords = {w.casefold() for w in lexicon.stopwords}
+        self.boundaries = {w.casefold() for w in lexicon.contrasts} | {
+            w.casefold() for w in lexicon.boundaries}
+        self.units = {k.casefold(): v for k, v in lexicon.units.items()}
+        self.long_amounts = dict(lexicon.long_amounts)
+        self._char_cache: dict[str, str] = {}
+        self._word_cache: dict[str, tuple[str, float, str]] = {}
+        self._phrase_cache: dict[str, list[str]] = {}
+        words = {w for w in vocabulary if w.isalpha() and len(w) >= 4 and w not in self.stopwords}
+        self.vocab_words: list[str] = sorted(words)
+        self.vocab_stems: set[str] = {self.canon_of(w) for w in vocabulary} | {
+            self.canon_of(w) for w in self.stopwords}
+        self.joined: dict[str, list[str]] = {}
+
+    # -- text level -------------------------------------------------------------------------
+
+    def clean(self, text: object) -> str:
+        """Unicode-normalised, case-folded text with emoji mapped and symbols dropped."""
+        if not isinstance(text, str):
+            text = "" if text is None else str(text)
+        text = text[:MAX_CHARS]
+        try:
+            text = unicodedata.normalize("NFKC", text)
+        except (TypeError, ValueError):  # pragma: no cover - defensive
+            text = text.encode("utf-8", "replace").decode("utf-8")
+        text = text.translate(_ZERO_WIDTH).translate(_QUOTES).casefold()
+        if not text.isascii():
+            text = "".join(self._char(ch) for ch in text)
+        text = _RE_WITH.sub(_with, text)
+        text = _RE_HYPHEN.sub(" ", _RE_24_7.sub(" 24 7 ", text))
+        return _RE_DIGIT_ALPHA.sub(" ", text)
+
+    def _char(self, ch: str) -> str:
+        out = self._char_cache.get(ch)
+        if out is None:
+            if ch in self.emoji:
+                out = self.emoji[ch]
+            else:
+                cat = unicodedata.category(ch)
+                if cat[0] in "LN" or ch in _KEEP_PUNCT or ch.isspace():
+                    out = "\n" if ch in "\u2028\u2029\x85" else (" " if ch.isspace() else ch)
+                else:
+                    out = " "
+            if len(self._char_cache) < _CACHE_LIMIT:
+                self._char_cache[ch] = out
+        return out
+
+    # -- word level -------------------------------------------------------------------------
+
+    def canon_of(self, word: str) -> str:
+        """Lemma, then stem (no typo repair): the matching form of a known word."""
+        return stem(self.lemmas.get(word, word))
+
+    def expand(self, word: str) -> list[str]:
+        """Slang, contractions and repeated letters: one message word into plain words."""
+        if _RE_REPEAT.search(word):
+            two = _RE_REPEAT.sub(r"\1\1", word)
+            one = _RE_REPEAT.sub(r"\1", word)
+            word = one if (one in self.slang or self.canon_of(one) in self.vocab_stems) else two
+        if word in self.slang:
+            return self.slang[word]
+        if "'" in word:
+            base, _, tail = word.partition("'")
+            if tail == "t" and base.endswith("n"):
+                return [*self.expand(base[:-1] if base[:-1] not in ("ca", "wo") else (
+                    "can" if base[:-1] == "ca" else "will")), "not"]
+            extra = {"s": "is", "m": "am", "re": "are", "ve": "have", "ll": "will", "d": "would"}
+            if tail in extra:
+                return [*self.expand(base), extra[tail]]
+            return self.expand(base + tail)
+        return [word]
+
+    def repair(self, word: str) -> tuple[str, float, str]:
+        """Matching form, similarity and plain word; typos are repaired against the vocabulary."""
+        hit = self._word_cache.get(word)
+        if hit is not None:
+            return hit
+        canon = self.canon_of(word)
+        result = (canon, 1.0, word)
+        if (canon not in self.vocab_stems and word not in self.keep and len(word) >= 5
+                and word.isalpha()):
+            cutoff = 86.0 if len(word) <= 5 else (80.0 if len(word) <= 7 else 77.0)
+            best = process.extractOne(word, self.vocab_words, scorer=fuzz.ratio,
+                                      score_cutoff=cutoff)
+            if best is not None and (best[0][0] == word[0] or best[1] >= 90.0):
+                result = (self.canon_of(best[0]), round(best[1] / 100.0, 3), best[0])
+        if len(self._word_cache) >= _CACHE_LIMIT:
+            self._word_cache.clear()
+        self._word_cache[word] = result
+        return result
+
+    # -- message level ----------------------------------------------------------------------
+
+    def tokens(self, text: object, *, knowledge: bool = False) -> Tokens:
+        """The full pipeline for one message (`knowledge`: a phrase of ours, kept verbatim)."""
+        cleaned = self.clean(text)
+        b = _Builder(Tokens(text=cleaned, question_mark="?" in cleaned))
+        raw = (_RE_PHRASE_TOKEN if knowledge else _RE_TOKEN).findall(cleaned)
+        for i, piece in enumerate(raw):
+            ch = piece[0]
+            if ch == "#":
+                b.add(piece, piece, piece)
+            elif not (ch.isalpha() or ch.isdigit()):
+                b.stop(hard=piece in _HARD_STOPS)
+            elif ch.isdigit():
+                nxt = raw[i + 1] if i + 1 < len(raw) else ""
+                if nxt in self.units or (nxt and self.expand(nxt)[0] in self.units):
+                    b.pending = (_number(piece), piece)  # a number waiting for its unit
+                else:
+                    b.add(piece, piece, piece, value=_number(piece))
+            else:
+                unit_next = b.pending is not None and piece in self.units
+                for word in [piece] if unit_next else self.expand(piece):
+                    self._word(b, word, piece, knowledge)
+        return b.out
+
+    def _word(self, b: _Builder, word: str, piece: str, knowledge: bool) -> None:
+        """One plain word into the builder: quantities, scope boundaries, typo repair."""
+        unit = self.units.get(word)
+        if unit is not None and b.pending is not None:
+            number, digits = b.pending
+            b.pending = None
+            tag = self._quantity(unit, number)
+            b.add(tag, tag, f"{digits} {piece}", value=number)
+            return
+        out = b.out
+        if unit in _PLURAL_SPANS and out.canon and out.surface[-1] in _NUMBER_WORDS and \
+                out.scope[-1] == b.scope:  # "a few months", "two weeks"
+            number = _NUMBER_WORDS[out.surface[-1]]
+            before = b.pop()
+            tag = self._quantity(unit, number)  # type: ignore[arg-type]
+            b.add(tag, tag, f"{before} {piece}", value=number)
+            return
+        if unit in _PLURAL_SPANS and word.endswith("s"):  # bare "weeks", "months": a long time
+            b.add(f"#long{unit}", f"#long{unit}", piece)
+            return
+        b.pending = None
+        if word in self.boundaries:
+            b.scope += 1
+        canon, sim, plain = (self.canon_of(word), 1.0, word) if knowledge else self.repair(word)
+        if plain != word and plain in self.slang:  # "havnt" -> "havent" -> have not
+            for extra in self.slang[plain]:
+                b.add(self.canon_of(extra), extra, piece, sim=sim)
+            return
+        b.add(canon, plain, piece, sim=sim)
+
+    def _quantity(self, unit: str, number: float) -> str:
+        long_from = self.long_amounts.get(unit)
+        if long_from is not None and number >= long_from:
+            return f"#long{unit}"
+        return f"#{unit}"
+
+    def phrase(self, text: str) -> list[str]:
+        """A knowledge phrase as matching forms (no typo repair; `#unit` tokens kept)."""
+        known = self._phrase_cache.get(text)
+        if known is None:
+            known = self._phrase_cache[text] = self.tokens(text, knowledge=True).canon
+        return list(known)
+
+
+class _Builder:
+    """Appends words to a `Tokens` while tracking segment, scope and sentence."""
+
+    def __init__(self, out: Tokens) -> None:
+        self.out = out
+        self.seg = self.scope = self.sent = 0
+        self.pending: tuple[float, str] | None = None
+
+    def add(self, canon: str, word: str, surface: str, *, sim: float = 1.0,
+            value: float | None = None) -> None:
+        out = self.out
+        out.canon.append(canon)
+        out.words.append(word)
+        out.surface.append(surface)
+        out.sim.append(sim)
+        out.seg.append(self.seg)
+        out.scope.append(self.scope)
+        out.sent.append(self.sent)
+        out.value.append(value)
+
+    def pop(self) -> str:
+        """Take the last word back (it becomes part of a quantity); returns its surface."""
+        out = self.out
+        for lst in (out.canon, out.words, out.sim, out.seg, out.scope, out.sent, out.value):
+            lst.pop()
+        return out.surface.pop()
+
+    def stop(self, *, hard: bool) -> None:
+        """Punctuation: a new segment and scope; a full stop also a new sentence."""
+        if hard:
+            self.sent += 1
+        self.seg += 1
+        self.scope += 1
+        self.pending = None
+
+
+def _with(m: re.Match[str]) -> str:
+    word = m.group().replace(" ", "")
+    return {"w/o": " without ", "b/c": " because ", "a&e": " emergency room "}.get(word, " with ")
+
+
+def _number(piece: str) -> float:
+    try:
+        return float(piece.replace(",", "."))
+    except ValueError:  # pragma: no cover - the regex only passes numbers
+        return 0.0

@@ -1,0 +1,134 @@
+"""Warning signs in a message: found, denied, cancelled or kept, by the rules of warnings.yaml."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from knowledge.negation import ScopeReader
+from knowledge.normalize import Normalizer, Tokens
+from knowledge.schema import Knowledge
+from knowledge.scoring import Hit
+
+REQUIRE_REACH = 6  # a sign's `requires` word must be this close ("chest ... tight")
+
+# A clause ends at these words (for `attach`: "my mind races 24/7 and my legs twitch").
+_CLAUSE_BREAKS = frozenset({"and", "but", "though", "although", "however", "yet", "because",
+                            "plus", "while", "whereas", "also"})
+# Words an add-on clause may hold besides the sign itself ("and it's getting worse").
+_TIME_WORDS = frozenset({"last", "since", "now", "straight", "already", "ever", "still", "about",
+                         "almost", "nearly", "over", "past", "whole", "entire", "solid", "on",
+                         "off", "and", "but", "though", "plus", "non", "stop", "basically"})
+# Read through when looking for an excluding neighbour ("in like 2 weeks").
+_SKIP = frozenset({"like", "about", "almost", "nearly", "over", "the", "a", "past", "just",
+                   "around", "roughly", "only", "maybe"})
+
+
+@dataclass(slots=True)
+class SignFound:
+    """A warning sign's phrase found, and whether it stands (`reason` says why not)."""
+
+    hit: Hit
+    level: str
+    kept: bool
+    reason: str
+    evidence: str
+
+
+class SignReader:
+    """The warning signs' rules, compiled once; `read` judges each sign phrase found."""
+
+    def __init__(self, knowledge: Knowledge, norm: Normalizer, scope: ScopeReader,
+                 stopwords: set[str], weak_topic: set[str]) -> None:
+        signs = knowledge.warnings
+        self.scope = scope
+        self.stopwords = stopwords
+        self.weak_topic = weak_topic
+        self.levels = {w.id: w.level for w in signs}
+        self.attach = {w.id for w in signs if w.attach}
+        self.needs_company = {w.id for w in signs if w.requires}
+        self.implies = {w.id: list(w.implies) for w in signs}
+
+        def plain(texts: list[str]) -> set[str]:  # "last week" excludes, "lasted" doesn't
+            return {w for text in texts for w in norm.tokens(text, knowledge=True).words}
+
+        self.excludes = {w.id: (plain(w.excludes), plain(w.excludes_after)) for w in signs}
+
+    def read(self, toks: Tokens, by_kind: dict[str, list[Hit]],
+             topic_hits: list[Hit]) -> list[SignFound]:
+        found: list[SignFound] = []
+        requires = by_kind.get("requires", [])
+        for hit in by_kind.get("warning", []):
+            owner = hit.phrase.owner
+            evidence = " ".join(_dedupe([toks.surface[p] for p in hit.positions]))
+            ctx = self.scope.read(toks, hit.start, hit.end, lists=True)
+            reason = ""
+            if ctx.negated or ctx.denied:
+                reason = "negated"
+            elif owner in self.needs_company and not any(
+                    r.phrase.owner == owner and toks.sent[r.start] == toks.sent[hit.start]
+                    and r.start - hit.end <= REQUIRE_REACH and hit.start - r.end <= REQUIRE_REACH
+                    and not _excluded(toks, r, (set(), self.excludes[owner][1]))
+                    for r in requires):  # "pee ... dark" (but not "dark yellow")
+                reason = "requirement missing"
+            elif _excluded(toks, hit, self.excludes.get(owner)):
+                reason = "excluded by a neighbouring word"
+            elif owner in self.attach and not self._attached(toks, hit, topic_hits):
+                reason = "not about the twitching"
+            found.append(SignFound(hit, self.levels[owner], not reason, reason or "kept",
+                                   evidence))
+        for sign in found:  # "no chest pain": the pain inside is denied as well
+            if sign.kept and any(o.reason == "negated" and o.hit.start <= sign.hit.start
+                                 and sign.hit.end <= o.hit.end for o in found):
+                sign.kept, sign.reason = False, "negated"
+        return found
+
+    def _attached(self, toks: Tokens, hit: Hit, topic_hits: list[Hit]) -> bool:
+        """The sign is said of the twitching: in its clause ("twitching for 3 weeks"), or in a
+        bare add-on to a sentence about it ("..., 2 weeks now", "... and it's getting worse")."""
+        n = len(toks.canon)
+        topical = {p for h in topic_hits for p in h.positions} | {
+            p for p, w in enumerate(toks.words) if w in self.weak_topic}
+
+        def bare(positions: list[int]) -> bool:
+            return all(toks.canon[p] in self.scope.fillers or toks.canon[p] in self.stopwords
+                       or toks.canon[p] in _TIME_WORDS for p in positions
+                       if p not in hit.positions)
+
+        seg = [p for p in range(n) if toks.seg[p] == toks.seg[hit.start]]
+        part, current, mine = [], 0, 0  # the segment cut at "and", "but", "because" ...
+        for p in seg:
+            if toks.canon[p] in _CLAUSE_BREAKS and p != seg[0] and p not in hit.positions:
+                current += 1
+            if p == hit.start:
+                mine = current
+            part.append((current, p))
+        clause = [p for c, p in part if c == mine]
+        if topical & set(clause):
+            return True
+        if bare(clause) and topical & set(seg):
+            return True
+        sent = toks.sent[hit.start]
+        return bare(seg) and any(toks.sent[p] == sent for p in topical)
+
+
+def _excluded(toks: Tokens, hit: Hit, lists: tuple[set[str], set[str]] | None) -> bool:
+    """The nearest real word before ("in 2 weeks") or after ("5 weeks ago") cancels it."""
+    if not lists:
+        return False
+    for step, first, words in ((-1, hit.start - 1, lists[0]), (1, hit.end + 1, lists[1])):
+        p, skipped = first, 0
+        while 0 <= p < len(toks.canon) and toks.words[p] in _SKIP and skipped < 2:
+            p += step
+            skipped += 1
+        if 0 <= p < len(toks.canon) and toks.sent[p] == toks.sent[hit.start] and \
+                toks.words[p] in words:
+            return True
+    return False
+
+
+def _dedupe(words: list[str]) -> list[str]:
+    out: list[str] = []
+    for w in words:
+        if not out or out[-1] != w:
+            out.append(w)
+    return out

@@ -1,0 +1,68 @@
+"""Quality floors: the issue's targets on the tuning set, slightly lower ones on the held-out set.
+
+The held-out set is never tuned on; its test reports aggregate rates only, never messages.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import Knowledge
+from knowledge.evaluate import METRICS, Report, evaluate, load_set
+from knowledge.matcher import Matcher
+
+# (metric, floor; for the "lower is better" metrics, a ceiling)
+TUNING_FLOORS = {
+    "top1": 0.90, "top3_any": 0.98, "multi_all": 0.90, "negated_first": 1.00,
+    "questions": 0.90, "doctor_recall": 0.95, "urgent_recall": 1.00, "false_alarms": 0.02,
+    "off_rejected": 0.95, "off_false": 0.02, "question_false": 0.03,
+}
+# Regression guards just under the held-out figures measured once the matcher was frozen
+# (benchmarks/match_bench.py): top-1 81.7%, top-3 92.9%, multi 85.2%, negated 100%, questions
+# 87.5%, see_doctor+ 95.1%, urgent 89.5% (17/19), false alarms 0%, off-topic 100%, false
+# rejects 1.4%. The issue's targets are higher for top-1, top-3 and urgent recall (100%): those
+# gaps are known and reported, and must be closed on the tuning set, never by tuning on this one.
+HELDOUT_FLOORS = {
+    "top1": 0.80, "top3_any": 0.91, "multi_all": 0.81, "negated_first": 0.95,
+    "questions": 0.85, "doctor_recall": 0.92, "urgent_recall": 0.89, "false_alarms": 0.02,
+    "off_rejected": 0.95, "off_false": 0.03,
+}
+_HIGHER = {m.key: m.higher for m in METRICS}
+
+
+@pytest.fixture(scope="module")
+def matcher(knowledge: Knowledge) -> Matcher:
+    return Matcher(knowledge)
+
+
+def _check(report: Report, floors: dict[str, float], show: list[str] | None) -> list[str]:
+    problems = []
+    for key, floor in floors.items():
+        rate = report.rate(key)
+        if rate is None:
+            continue
+        ok = rate >= floor - 1e-9 if _HIGHER[key] else rate <= floor + 1e-9
+        if not ok:
+            hits, cases = report.counts[key]
+            line = f"{key}: {rate:.3f} ({hits}/{cases}), floor {floor}"
+            if show is not None:
+                line += f"; misses: {[show[i] for i in report.misses[key]][:10]}"
+            problems.append(line)
+    return problems
+
+
+def test_tuning_set_meets_the_targets(matcher: Matcher) -> None:
+    examples = load_set("tuning")
+    assert len(examples) >= 150
+    report = evaluate(matcher.match, examples)
+    problems = _check(report, TUNING_FLOORS, [e.text for e in examples])
+    assert not problems, "\n".join(problems)
+
+
+def test_heldout_set_stays_above_its_floors(matcher: Matcher) -> None:
+    """Aggregate figures only: the held-out messages are never printed."""
+    examples = load_set("heldout")
+    assert len(examples) >= 150
+    report = evaluate(matcher.match, examples)
+    problems = _check(report, HELDOUT_FLOORS, None)
+    assert not problems, "\n".join(problems)

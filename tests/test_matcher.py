@@ -1,0 +1,306 @@
+"""The matcher's behaviour: causes, negation, multi-cause, triage, questions, off-topic, explain."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from knowledge import Knowledge
+from knowledge.matcher import MAX_CAUSES, Matcher
+from knowledge.result import MatchResult
+
+
+@pytest.fixture(scope="module")
+def matcher(knowledge: Knowledge) -> Matcher:
+    return Matcher(knowledge)
+
+
+def ids(result: MatchResult) -> list[str]:
+    return list(result.cause_ids)
+
+
+# -- causes -------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("calves twitching after a brutal 2 hour leg day, legs are cooked", "fatigue"),
+    ("forgot my water bottle and it was boiling, calf keeps cramping", "dehydration"),
+    ("im so dehydraded after soccer, my calf keeps twitching", "dehydration"),
+    ("skipped my warmup and went straight into heavy squats, quad flickering", "warmup"),
+    ("pins and needles in my fingers and my forearm keeps jumping after rows", "nerve"),
+    ("havent had a rest day in a month, calves twitching every night", "rest"),
+    ("exams are crushing me and my traps twitch after every session", "stress"),
+    ("i was diagnosed with hypothyroidism and my legs twitch after runs", "condition"),
+    ("on a crash diet for a weigh in and my quads spasm after training", "nutrition"),
+    ("pretty sure my deadlift form is sloppy, lower back twitching after", "form"),
+    ("way overdid it on my first day back, biceps twitching", "overexertion"),
+])
+def test_each_cause_from_gym_language(matcher: Matcher, text: str, cause: str) -> None:
+    result = matcher.match(text)
+    assert ids(result)[:1] == [cause], (text, result.to_json())
+    assert not result.off_topic
+    assert result.causes[0].evidence and 0.0 < result.causes[0].score <= 1.0
+
+
+def test_evidence_are_words_of_the_message(matcher: Matcher) -> None:
+    text = "calves jumping after leg day, barely drank anything"
+    result = matcher.match(text)
+    assert set(ids(result)) == {"fatigue", "dehydration"}
+    for cause in result.causes:
+        for words in cause.evidence:
+            assert all(w in text for w in words.split()), words
+    assert "barely drank" in next(c for c in result.causes if c.id == "dehydration").evidence
+
+
+def test_several_causes_ranked_at_most_three(matcher: Matcher) -> None:
+    text = ("no water, no breakfast, no warm up, no rest days, super stressed, sloppy form "
+            "and i went way too hard, everything twitching")
+    result = matcher.match(text)
+    assert len(result.causes) == MAX_CAUSES
+    scores = [c.score for c in result.causes]
+    assert scores == sorted(scores, reverse=True)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("skipped warmup and my squat form was trash, hammy spasming", {"warmup", "form"}),
+    ("2hr leg day in a hot gym, barely drank, quads jumping", {"dehydration", "fatigue"}),
+    ("stressed at work and only sleeping 5 hours, calves twitch after runs", {"stress", "rest"}),
+    ("tingling down my arm after heavy shrugs with bad form, trap jumping", {"nerve", "form"}),
+])
+def test_multi_cause_messages(matcher: Matcher, text: str, expected: set[str]) -> None:
+    assert expected <= set(ids(matcher.match(text)))
+
+
+# -- negation and contrast ------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("i stretch before every session but my calf still twitches", "warmup"),
+    ("i do warm up every time but my hamstring still twitches", "warmup"),
+    ("never skip my warm up, quads still twitch after squats", "warmup"),
+    ("stress isn't an issue for me, yet my legs twitch after the gym", "stress"),
+    ("not stressed at all, bicep twitches after curls", "stress"),
+    ("hydration is on point and my calves still jump after runs", "dehydration"),
+    ("drank like 4 litres today and my hammy is still twitching", "dehydration"),
+    ("my coach says my technique is fine, still twitchy quads", "form"),
+    ("my form's solid, lats jumping after rows anyway", "form"),
+    ("sleep is fine and i take rest days, calf still twitching", "rest"),
+    ("slept 9 hours and my quad is still jumping", "rest"),
+    ("diet is dialed in, plenty of protein, still calf twitches", "nutrition"),
+    ("no tingling or anything nervy, just a flickering bicep", "nerve"),
+    ("took it easy, light day, yet my calf twitches", "overexertion"),
+    ("no medical conditions, bloods were fine, but my legs twitch after runs", "condition"),
+])
+def test_a_denied_cause_counts_against(matcher: Matcher, text: str, denied: str) -> None:
+    result = matcher.match(text)
+    assert denied not in ids(result), (text, result.to_json())
+    assert denied in result.negated, (text, result.negated)
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("didn't warm up, calf twitching", "warmup"),
+    ("i never stretch and my hamstrings twitch", "warmup"),
+    ("didnt drink enough water today, calf cramping", "dehydration"),
+    ("not sleeping much lately and my quads twitch", "rest"),
+    ("haven't eaten all day and my arms are twitching", "nutrition"),
+    ("i don't take rest days, calves twitching", "rest"),
+])
+def test_a_denied_protection_counts_for(matcher: Matcher, text: str, cause: str) -> None:
+    assert ids(matcher.match(text))[:1] == [cause], text
+
+
+def test_contrast_keeps_the_other_clause(matcher: Matcher) -> None:
+    result = matcher.match("i warm up properly but i have been training every day, lats jumping")
+    assert ids(result)[:1] == ["rest"]
+    assert "warmup" in result.negated
+
+
+def test_negated_cause_never_first_when_another_fits(matcher: Matcher) -> None:
+    text = ("not dehydrated, i chug electrolytes all day. but i did way more volume than usual, "
+            "legs spasming")
+    result = matcher.match(text)
+    assert ids(result)[:1] == ["overexertion"]
+    assert "dehydration" not in ids(result)
+
+
+# -- triage ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("my calf has been twitching for 3 weeks straight now", "persistent"),
+    ("quad twitching since last month and it keeps coming back", "persistent"),
+    ("the twitching is getting worse after every session", "persistent"),
+    ("after deadlifts my back spasms are severe", "severe"),
+    ("the cramp in my hamstring is so bad it wakes me up", "severe"),
+    ("twitch in my thigh after squats and now it really hurts", "pain"),
+    ("calf twitching with a sharp pain when i walk", "pain"),
+    ("hand twitching after pullups and my grip is getting weaker", "weakness"),
+    ("leg keeps twitching and now feels weak", "weakness"),
+    ("forearm twitching and my fingers are numb since climbing", "numbness"),
+    ("calf twitching and i can't feel my toes", "numbness"),
+])
+def test_each_article_sign_is_see_doctor(matcher: Matcher, text: str, sign: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "see_doctor", (text, result.to_json())
+    assert sign in {w.id for w in result.warning_signs}
+    hit = next(w for w in result.warning_signs if w.id == sign)
+    assert hit.level == "see_doctor" and hit.evidence
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("my urine went dark brown after spin class", "dark_urine"),
+    ("pee looks like coca cola after a squat challenge and my thighs are swollen", "dark_urine"),
+    ("chest pain during burpees and now my pec is twitching", "chest_pain"),
+    ("chest feels tight and my arm is twitching after the run", "chest_pain"),
+    ("cant breathe properly after the workout and my muscles are spasming", "breathing"),
+    ("i passed out after my last set and now my legs keep twitching", "fainting"),
+    ("blacked out for a sec at the end of the wod, legs still jumping", "fainting"),
+    ("suddenly one side of my body went numb after lifting", "one_sided"),
+    ("my face is drooping on one side and my leg is twitching", "one_sided"),
+    ("my words are coming out slurred and my hand is twitching after training", "speech"),
+    ("feeling really confused after the long run in the heat, calves cramping", "confusion"),
+    ("my speech went funny after the race and my hand twitches", "speech"),
+    ("peeing blood after a brutal leg day and my legs are twitching", "dark_urine"),
+    ("tight crushing feeling in my chest after running and my arm twitches", "chest_pain"),
+    ("my buddy had a seizure after the workout", "seizure"),
+    ("my quads are rock hard, swollen and agonizing two days after crossfit", "swollen_hard"),
+    ("i think i have heat stroke, i stopped sweating and my legs are cramping", "heatstroke"),
+])
+def test_each_safety_sign_is_urgent(matcher: Matcher, text: str, sign: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "urgent", (text, result.to_json())
+    assert not result.off_topic
+    assert sign in {w.id for w in result.warning_signs if w.level == "urgent"}
+
+
+def test_urgent_needs_no_twitch_word(matcher: Matcher) -> None:
+    for text in ("my pee is brown after leg day", "chest pain after my run"):
+        result = matcher.match(text)
+        assert result.triage == "urgent" and not result.off_topic, text
+
+
+@pytest.mark.parametrize("text", [
+    "calf twitching after my run, no pain, strength is fine, just annoying",
+    "not numb or anything, just a flickering quad after squats",
+    "my bicep twitches a bit after curls, doesnt hurt, no weakness",
+    "it only started today, no pain at all, hammy just jumping",
+    "never felt numb, just twitching after runs",
+    "grip is fine, not weak, not painful, forearm just flutters after climbing",
+    "no chest pain or anything, just my pec twitching after bench",
+    "didn't pass out or anything, legs just twitching after the race",
+    "my pee is dark yellow, def dehydrated, calves cramping",
+    "no deload in 6 months and my back twitches after every session now",
+    "havent taken a day off in like a month lol, legs twitching tonight",
+    "quads wont stop twitching after a 2hr leg day lol",
+    "DOMS is crazy today lol quads sore af and twitching a bit",
+    "i have a muscle imbalance, one side stronger, and my glute twitches",
+    "im confused about why my calf twitches after runs",
+])
+def test_plain_and_negated_complaints_stay_self_care(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "self_care", (text, result.to_json())
+    assert result.warning_signs == ()
+
+
+def test_urgent_wins_over_see_doctor(matcher: Matcher) -> None:
+    result = matcher.match("chest pain and my arm has been twitching for weeks")
+    assert result.triage == "urgent"
+    assert result.warning_signs[0].level == "urgent"
+
+
+# -- questions ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("is it weird my arm flickers after bench", "normal"),
+    ("is it normal for muscles to twitch after working out?", "normal"),
+    ("muscle twitching after exercise normal", "normal"),
+    ("how do i stop getting muscle twitches after workouts", "prevent"),
+    ("any tips to prevent twitching after leg day", "prevent"),
+    ("can stress make ur muscles twitch after working out?", "stress"),
+    ("is there a link between anxiety and twitchy muscles after a session", "stress"),
+    ("when should i worry about muscle twitching after a workout", "concern"),
+    ("should i see a doctor about twitching after the gym", "concern"),
+    ("could muscle twitches after exercise mean an underlying condition?", "underlying"),
+    ("is post workout twitching ever a symptom of a disease", "underlying"),
+    ("how do i get this twitch to settle down", "manage"),
+    ("ice or heat for a twitching muscle after training?", "manage"),
+])
+def test_questions_with_or_without_question_mark(matcher: Matcher, text: str,
+                                                 question: str) -> None:
+    result = matcher.match(text)
+    assert result.question is not None and result.question.id == question, (
+        text, result.to_json())
+    assert not result.off_topic
+    assert 0.0 < result.question.score <= 1.0
+
+
+@pytest.mark.parametrize("text", [
+    "quads wont stop twitching after a 2hr leg day lol",
+    "calf twitching after my run",
+    "stressed about work and my traps twitch after lifting",
+    "i have ms and my thigh twitches after cycling",
+])
+def test_complaints_ask_no_question(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).question is None, text
+
+
+def test_a_complaint_can_also_ask(matcher: Matcher) -> None:
+    result = matcher.match("calf twitching after a run in the heat and i barely drank, "
+                           "how do i make it stop")
+    assert ids(result)[:1] == ["dehydration"]
+    assert result.question is not None and result.question.id == "manage"
+
+
+# -- off-topic ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "which pre-workout do you recommend?", "how many sets for abs?", "haha", "💯💯",
+    "who's coming to the 10k on sunday?", "", "   ", "new PR on deadlift today lets gooo",
+    "stressed about my exam tmrw lol", "how do i fix my squat form",
+    "is it ok to train abs every day",
+    "whats the best electrolyte drink for long runs", "bro skipped leg day again 🐔",
+    "my legs are so sore from leg day lol", "jump squats or box jumps for legs?",
+])
+def test_off_topic(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.off_topic, (text, result.to_json())
+    assert result.causes == () and result.question is None
+    assert result.triage == "self_care" and result.warning_signs == ()
+
+
+@pytest.mark.parametrize("text", [
+    "my calves jump after football", "quad keeps ticking", "my lats are doing the popcorn thing",
+    "forearm won't stop moving on its own", "charley horse after my run",
+])
+def test_twitch_words_in_many_shapes_are_on_topic(matcher: Matcher, text: str) -> None:
+    assert not matcher.match(text).off_topic, text
+
+
+# -- contract, explain, determinism ----------------------------------------------------------
+
+def test_contract_shape(matcher: Matcher) -> None:
+    out = matcher.match("calves jumping after leg day, barely drank anything").to_json()
+    assert set(out) == {"causes", "question", "triage", "warning_signs", "off_topic"}
+    assert all(set(c) == {"id", "score", "evidence"} for c in out["causes"])
+    json.dumps(out)
+
+
+def test_explain_shows_why(matcher: Matcher) -> None:
+    text = "i warm up every time but my calf twitches after a 2 hour run, no pain"
+    out = matcher.explain(text)
+    json.dumps(out)
+    assert out["result"] == matcher.match(text).to_json()
+    assert "warm up" in out["normalized"] and "#longhours" in out["normalized"]
+    by_id = {c["id"]: c for c in out["causes"]}
+    assert {"id", "score", "matches"} <= set(by_id["fatigue"])
+    match = by_id["fatigue"]["matches"][0]
+    assert {"phrase", "window", "score", "negated"} <= set(match)
+    assert any(m["negated"] for m in by_id["warmup"]["matches"])
+    assert any(w["id"] == "pain" and w["negated"] for w in out["warnings"])
+    assert out["off_topic_reason"] is None
+    assert matcher.explain("haha")["off_topic_reason"]
+
+
+def test_deterministic(matcher: Matcher, knowledge: Knowledge) -> None:
+    text = "no rest days, stressed, barely eating, calves twitching, is that normal?"
+    first = matcher.match(text)
+    assert Matcher(knowledge).match(text) == first
+    assert matcher.match(text) == first

@@ -1,0 +1,128 @@
+"""Normalisation: Unicode, emoji, repeated letters, slang, contractions, quantities and typos."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import Knowledge
+from knowledge.matcher import Matcher
+from knowledge.normalize import MAX_CHARS, Normalizer, stem
+
+
+@pytest.fixture(scope="module")
+def norm(knowledge: Knowledge) -> Normalizer:
+    return Matcher(knowledge).norm
+
+
+def words(norm: Normalizer, text: str) -> list[str]:
+    return norm.tokens(text).words
+
+
+def canon(norm: Normalizer, text: str) -> list[str]:
+    return norm.tokens(text).canon
+
+
+def test_case_and_unicode_forms(norm: Normalizer) -> None:
+    assert words(norm, "CALF TWITCHING") == ["calf", "twitching"]
+    assert words(norm, "ｃａｌｆ") == ["calf"]  # full-width letters (NFKC)
+    assert words(norm, "CAFÉ") == ["café"]
+
+
+def test_curly_quotes_and_zero_width_characters(norm: Normalizer) -> None:
+    assert words(norm, "I didn’t warm up") == ["i", "did", "not", "warm", "up"]
+    assert words(norm, "twi\u200btch\u200d") == ["twitch"]
+    assert words(norm, "\ufeffcalf twi\u00adtch") == ["calf", "twitch"]
+
+
+def test_emoji_are_mapped_or_dropped(norm: Normalizer) -> None:
+    assert "popcorn" in words(norm, "lats doing the popcorn thing 🍿")
+    assert words(norm, "🍿") == ["popcorn"]
+    assert words(norm, "💯💯") == []
+    assert words(norm, "calf 💀💀 twitching") == ["calf", "twitching"]
+
+
+def test_repeated_letters(norm: Normalizer) -> None:
+    assert words(norm, "soooo") == ["so"]
+    assert words(norm, "a loooong run") == ["a", "long", "run"]
+    assert words(norm, "twitchinggggg") == ["twitching"]
+
+
+def test_slang_and_abbreviations(norm: Normalizer) -> None:
+    assert words(norm, "hammies rn") == ["hamstrings", "right", "now"]
+    assert words(norm, "u ok") == ["you", "okay"]
+    assert words(norm, "ur calfs") == ["your", "calves"]
+    assert words(norm, "bc i was late") == ["because", "i", "was", "late"]
+    assert words(norm, "cuz w/o water") == ["because", "without", "water"]
+
+
+def test_contractions_with_and_without_apostrophe(norm: Normalizer) -> None:
+    for text in ("didnt", "didn't", "didn’t"):
+        assert words(norm, text) == ["did", "not"], text
+    assert words(norm, "can't") == ["can", "not"]
+    assert words(norm, "wont") == ["will", "not"]
+    assert words(norm, "i'm") == ["i", "am"]
+    assert words(norm, "form's solid") == ["form", "is", "solid"]
+
+
+def test_hyphens_and_joined_words(norm: Normalizer) -> None:
+    assert words(norm, "warm-up") == ["warm", "up"]
+    assert words(norm, "warmup") == ["warm", "up"]
+    assert words(norm, "two-a-days") == ["two", "a", "days"]
+
+
+def test_quantities_become_tokens(norm: Normalizer) -> None:
+    assert canon(norm, "2hr leg day")[0] == "#longhours"
+    assert canon(norm, "90 min")[0] == "#longminutes"
+    assert canon(norm, "30 min")[0] == "#minutes"
+    assert canon(norm, "a 25k run")[1] == "#longkm"
+    assert canon(norm, "for 3 weeks") == ["for", "#longweeks"]
+    assert canon(norm, "for a week") == ["for", "#weeks"]
+    assert canon(norm, "a few months") == ["a", "#longmonths"]
+    assert canon(norm, "for weeks") == ["for", "#longweeks"]
+    toks = norm.tokens("slept 4 hrs")
+    assert toks.canon == ["sleep", "#longhours"] and toks.value[1] == 4.0
+    assert toks.surface[1] == "4 hrs"
+
+
+def test_typos_are_repaired_against_the_vocabulary(norm: Normalizer) -> None:
+    toks = norm.tokens("dehydraded")
+    assert toks.words == ["dehydrated"] and 0.8 <= toks.sim[0] < 1.0
+    assert words(norm, "twitchng") == ["twitching"]
+    assert words(norm, "electrolites") == ["electrolytes"]
+    assert words(norm, "havnt") == ["have", "not"]  # repaired to slang, then expanded
+
+
+def test_real_words_are_not_repaired(norm: Normalizer) -> None:
+    assert words(norm, "sweet") == ["sweet"]
+    assert words(norm, "week") == ["week"]  # never "weak"
+    assert words(norm, "paint") == ["paint"]  # never "pain"
+
+
+def test_stems_agree_between_forms() -> None:
+    assert stem("twitching") == stem("twitches") == stem("twitch")
+    assert stem("skipped") == stem("skipping") == stem("skip")
+    assert stem("hydration") == stem("hydrated")
+    assert stem("tingling") == stem("tingle")
+    assert stem("stressed") == stem("stress")
+
+
+def test_evidence_keeps_the_message_words(norm: Normalizer) -> None:
+    toks = norm.tokens("Calfs TWITCHIN")
+    assert toks.surface == ["calfs", "twitchin"]
+    assert toks.words == ["calves", "twitching"]
+
+
+def test_scopes_segments_and_sentences(norm: Normalizer) -> None:
+    toks = norm.tokens("no water, plenty of food. calf twitching")
+    assert toks.seg[0] == toks.seg[1] != toks.seg[2]  # the comma ends a segment
+    assert toks.sent[-1] != toks.sent[0]  # so does the full stop, and the sentence
+    toks = norm.tokens("no water but plenty of food")
+    assert toks.seg[1] == toks.seg[2] and toks.scope[1] != toks.scope[2]  # "but" ends a scope
+
+
+def test_anything_goes_in(norm: Normalizer) -> None:
+    assert norm.tokens("").canon == []
+    assert norm.tokens(None).canon == []  # type: ignore[arg-type]
+    assert norm.tokens("\x00\x01\ud800 calf").words == ["calf"]
+    huge = norm.tokens("twitch " * 100_000)
+    assert len(huge.canon) <= MAX_CHARS
