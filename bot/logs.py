@@ -63,6 +63,10 @@ def setup_logging(level: str = "INFO", secrets: Iterable[str | None] = ()) -> Re
         handler.addFilter(_FILTER)
         root.addHandler(handler)
     root.setLevel(level)
-    # httpx logs every request URL at INFO, and the URL carries the Telegram token.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, root.level))
+    # Libraries that would log secrets or health data: httpx logs every request URL (it holds
+    # the Telegram token) at INFO; aiosqlite logs every statement with its parameters (the
+    # stored dialog state: causes and warning signs by user id) at DEBUG.
+    for name, floor in (("httpx", logging.WARNING), ("httpcore", logging.WARNING),
+                        ("aiosqlite", logging.INFO)):
+        logging.getLogger(name).setLevel(max(floor, root.level))
     return _FILTER

@@ -79,3 +79,9 @@ def test_cli_debug_run_never_prints_the_token(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert TG_TOKEN.encode() not in proc.stdout + proc.stderr
     assert DC_TOKEN.encode() not in proc.stdout + proc.stderr
+
+
+def test_libraries_that_log_state_or_urls_are_held_back() -> None:
+    setup_logging("DEBUG")
+    assert logging.getLogger("aiosqlite").getEffectiveLevel() >= logging.INFO
+    assert logging.getLogger("httpx").getEffectiveLevel() >= logging.WARNING
