@@ -18,6 +18,8 @@ _OPENERS = frozenset({"so", "ok", "okay", "yo", "hey", "hi", "hello", "also", "a
                       "uh", "bro", "dude", "guy", "lol", "honestly", "seriously", "question",
                       "real", "genuine", "quick", "q", "like", "well", "random", "sorry", "at",
                       "in", "for", "to", "by", "from", "on", "with", "after", "then"})
+# A guess, not a question about the article: "maybe it's stress from work?"
+_HEDGES = frozenset({"maybe", "probably", "prob", "perhaps", "guess", "think", "reckon"})
 # When both are asked, the more specific reading wins: "stop it ... next time" is prevention.
 _PREFER = {"manage": "prevent"}
 
@@ -41,11 +43,16 @@ class QuestionReader:
         for hit in hits:
             # a question opens its clause with a question word ("how", "is", "any tips"),
             # or carries a question mark, or the matched words are a question themselves
-            shaped = toks.question_mark or seg[hit.start] in opens or (
+            opened = seg[hit.start] in opens or (
                 words[hit.positions[0]] in self.starts
                 and words[hit.positions[0]] not in _AUXILIARIES)
-            if len(hit.positions) == 1 and not shaped:
-                continue  # a lone keyword ("serious", "normal") only inside a question
+            shaped = toks.question_mark or opened
+            if len(hit.positions) == 1 and not (opened or (
+                    toks.question_mark and self._short(toks, hit.start))):
+                continue  # a lone keyword ("serious", "stress?") only inside a question
+            if not shaped and hit.end - hit.start + 1 > len(hit.positions) and sum(
+                    1 for p in hit.positions if canon[p] not in self.stopwords) < 2:
+                continue  # unasked, "a thing" is not found in "a weird pulsing thing"
             if not topic:
                 mine = {p for h in hits if h.phrase.owner == hit.phrase.owner
                         for p in h.positions}
@@ -65,11 +72,25 @@ class QuestionReader:
         if not passed:
             return None, scored
         best = passed[0]
+        # "is this normal or should i be worried": of two questions joined by "or", the first
+        for other in passed[1:]:
+            if other[0].phrase.owner != best[0].phrase.owner and other[0].end < best[0].start \
+                    and other[1] >= best[1] - 0.15 and "or" in words[other[0].end:best[0].start]:
+                best = other
+                break
         better = _PREFER.get(best[0].phrase.owner)
         if better:
             best = next((hs for hs in passed if hs[0].phrase.owner == better
                          and hs[0].quality >= 0.95), best)
         return best, scored
+
+    def _short(self, toks: Tokens, pos: int) -> bool:
+        """The keyword's segment is a bare question: "stress?", "ms or als?", not "maybe it's
+        stress from work?" (a guess, said with a question mark)."""
+        here = [p for p in range(len(toks.canon)) if toks.seg[p] == toks.seg[pos]]
+        content = [p for p in here if toks.canon[p] not in self.stopwords
+                   and toks.canon[p] not in self.scope.fillers]
+        return len(content) <= 3 and not any(toks.words[p] in _HEDGES for p in here)
 
     def _opens(self, toks: Tokens) -> set[int]:
         """Segments whose first real word is a question word."""

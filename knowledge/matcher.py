@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import math
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -13,7 +12,16 @@ from knowledge.negation import Context, ScopeReader, polarity
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.result import TRIAGE_ORDER, CauseHit, MatchResult, QuestionHit, WarningHit
 from knowledge.schema import Knowledge
-from knowledge.scoring import STOP_WEIGHT, Hit, Phrase, PhraseIndex, compile_phrase
+from knowledge.scoring import (
+    STOP_WEIGHT,
+    Hit,
+    Phrase,
+    PhraseIndex,
+    compile_phrase,
+    dedupe,
+    resolve_across,
+    score_of,
+)
 from knowledge.triage import SignFound, SignReader
 
 log = logging.getLogger(__name__)
@@ -26,6 +34,8 @@ IMPLIED = 1.3            # a warning sign that points to a cause (dark urine: ov
 ADJACENT_BONUS = 0.5     # a phrase right next to a stronger one of the same cause adds this much
 BODY_REACH = 5           # a weak twitch word needs a body part this close
 
+_FIRST_PERSON = frozenset({"my", "i", "am", "been", "me"})
+_ASKS_ABOUT = {"stress": "stress", "underlying": "condition"}  # question -> its cause
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
 
 
@@ -42,7 +52,7 @@ class Found:
         return {
             "phrase": self.hit.phrase.text,
             "kind": self.hit.phrase.kind,
-            "window": " ".join(_dedupe(toks.surface[self.hit.start:self.hit.end + 1])),
+            "window": " ".join(dedupe(toks.surface[self.hit.start:self.hit.end + 1])),
             "score": round(self.strength, 3),
             "negated": self.strength < 0,
             **({"context": self.ctx.cue} if self.ctx.cue else {}),
@@ -61,14 +71,7 @@ class Analysis:
     questions: list[tuple[Hit, float]] = field(default_factory=list)
     signs: list[SignFound] = field(default_factory=list)
     off_topic_reason: str | None = None
-
-
-def _dedupe(words: list[str]) -> list[str]:
-    out: list[str] = []
-    for w in words:
-        if not out or out[-1] != w:
-            out.append(w)
-    return out
+    topic_hits: list[Hit] = field(default_factory=list)  # the twitching described
 
 
 class Matcher:
@@ -97,9 +100,15 @@ class Matcher:
             self._add(text, "topic", "", gap=1, min_found=1.0)
         for text in lex.neutral:
             self._add(text, "neutral", "", min_found=1.0, gap=0)
+        # weak twitch words count only next to a body part; idioms of several words ("has a
+        # heartbeat", "won't chill", "doing the wave") are found as phrases
+        singles = [w for w in lex.weak_topic if len(canon(w)) == 1]
+        for text in lex.weak_topic:
+            if len(canon(text)) > 1:
+                self._add(text, "weak", "", gap=1, min_found=1.0)
         self.index = PhraseIndex(self._phrases)
-        self.weak_topic = {w.casefold() for w in lex.weak_topic}
-        self.weak_base = {canon(w)[0] for w in lex.weak_topic if canon(w)}
+        self.weak_topic = {w.casefold() for w in singles}
+        self.weak_base = {canon(w)[0] for w in singles if canon(w)}
         self.body = {c for w in lex.body for c in canon(w)}
         self.question_starts = {w for q in lex.question_starts
                                 for w in self.norm.tokens(q, knowledge=True).words}
@@ -155,7 +164,8 @@ class Matcher:
         content = [t for t in tokens if t not in self.stopwords]
         if len(content) >= 4:
             return {"min_content": (len(content) - 1) / len(content), "min_found": 0.7}
-        if len(tokens) >= 3:  # one stopword may be missing: "rounded [my] back"
+        if len(tokens) >= 3 and len(content) >= 2:  # a stopword may be missing: "rounded [my]
+            # back"; not from a phrase of one content word ("been off for" is no "been off")
             total = len(content) + STOP_WEIGHT * (len(tokens) - len(content))
             return {"min_content": 1.0, "min_found": (total - STOP_WEIGHT) / total}
         return {"min_content": 1.0, "min_found": 1.0, "gap": 1}
@@ -180,7 +190,7 @@ class Matcher:
                     "question": None, "warnings": [], "off_topic_reason": "error"}
         toks = a.toks
         causes = [
-            {"id": cid, "score": round(_score(a.nets.get(cid, 0.0)), 3),
+            {"id": cid, "score": round(score_of(a.nets.get(cid, 0.0)), 3),
              "net": round(a.nets.get(cid, 0.0), 3),
              "matches": [f.as_json(toks) for f in found]}
             for cid, found in sorted(a.causes.items(), key=lambda kv: (
@@ -191,7 +201,7 @@ class Matcher:
             hit, score = a.question
             question = {"id": hit.phrase.owner, "score": round(score, 3),
                         "phrase": hit.phrase.text,
-                        "window": " ".join(_dedupe(toks.surface[hit.start:hit.end + 1]))}
+                        "window": " ".join(dedupe(toks.surface[hit.start:hit.end + 1]))}
         return {
             "normalized": " ".join(toks.words),
             "result": a.result.to_json(),
@@ -225,7 +235,9 @@ class Matcher:
         for hit in hits:
             by_kind.setdefault(hit.phrase.kind, []).append(hit)
 
-        topic_hits = by_kind.get("topic", [])
+        topic_hits = [*by_kind.get("topic", []),
+                      *(h for h in by_kind.get("weak", []) if self._near_body(toks, h))]
+        a.topic_hits = topic_hits  # "won't calm down" describes the twitch: no stress cue
         neutral = {p for h in by_kind.get("neutral", []) for p in h.positions}
         topic = bool(topic_hits) or self._weak_topic(toks, neutral)
         self._questions(a, by_kind.get("question", []), topic)
@@ -243,19 +255,26 @@ class Matcher:
         a.result = self._result(a)
         return a
 
+    def _body_in(self, toks: Tokens, lo: int, hi: int, here: int, skip: tuple[int, ...] = ()
+                 ) -> bool:
+        """A body part (not one trained: "on legs") in [lo, hi) of the segment of `here`."""
+        return any(toks.canon[p] in self.body and toks.seg[p] == toks.seg[here] and p not in skip
+                   and not _trained(toks.words, p) for p in range(max(0, lo), min(len(toks), hi)))
+
+    def _near_body(self, toks: Tokens, hit: Hit) -> bool:
+        """An idiom of twitching next to a body part: "my calf won't chill"."""
+        return self._body_in(toks, hit.start - BODY_REACH, hit.end + BODY_REACH + 1, hit.start,
+                             hit.positions)
+
     def _weak_topic(self, toks: Tokens, neutral: set[int]) -> bool:
         """A weak twitch word ("jumping", "ticking") next to a body part counts as on topic."""
-        canon, seg = toks.canon, toks.seg
         for pos, word in enumerate(toks.words):
             if pos in neutral:
                 continue  # "box jumps", "jumping jacks"
             if word in self.weak_topic:
-                lo, hi = max(0, pos - BODY_REACH), min(len(canon), pos + BODY_REACH + 1)
-                if any(canon[p] in self.body and seg[p] == seg[pos] for p in range(lo, hi)):
+                if self._body_in(toks, pos - BODY_REACH, pos + BODY_REACH + 1, pos):
                     return True
-            elif canon[pos] in self.weak_base and any(
-                    canon[p] in self.body and seg[p] == seg[pos]
-                    for p in range(max(0, pos - 2), pos)):
+            elif toks.canon[pos] in self.weak_base and self._body_in(toks, pos - 2, pos, pos):
                 return True  # "calves jump", "my quads still tick"
         return False
 
@@ -267,14 +286,14 @@ class Matcher:
 
     def _causes(self, a: Analysis, hits: list[Hit], neutral: list[Hit]) -> None:
         toks = a.toks
-        covers = list(neutral)
+        covers = [*neutral, *(h for h in a.topic_hits if h.phrase.kind == "weak")]
         if a.question is not None:
             covers.append(a.question[0])
         per_cause: dict[str, list[Found]] = {}
         denied = {p for sg in a.signs if sg.reason == "negated" for p in sg.hit.positions}
         for hit in hits:
             if any(c.start <= hit.start and hit.end <= c.end and len(c.positions) >= len(
-                    hit.positions) for c in covers):
+                    hit.positions) for c in covers) and not self._personal(toks, hit, a):
                 continue  # inside the question asked, or inside "push day", "how long"
             ctx = self.scope.read(toks, hit.start, hit.end)
             if not ctx.negated and set(hit.positions) <= denied:
@@ -282,7 +301,7 @@ class Matcher:
             sign = polarity(hit.phrase.kind, ctx)
             strength = sign * hit.phrase.weight * hit.quality * self.cause_weight.get(
                 hit.phrase.owner, 1.0)
-            words = _dedupe([toks.surface[p] for p in hit.positions])
+            words = dedupe([toks.surface[p] for p in hit.positions])
             if hit.phrase.kind == "lacks" and sign > 0 and ctx.cue:
                 words = [ctx.cue, *words]
             per_cause.setdefault(hit.phrase.owner, []).append(
@@ -291,7 +310,7 @@ class Matcher:
             for cid in self.triage.implies.get(sign.hit.phrase.owner, ()) if sign.kept else ():
                 per_cause.setdefault(cid, []).append(
                     Found(sign.hit, Context(cue="warning sign"), IMPLIED, sign.evidence))
-        self._resolve_across(per_cause)
+        resolve_across(per_cause)
         for cid, found in per_cause.items():
             lacking = {toks.scope[f.hit.start] for f in found if f.strength > 0}
             # "haven't eaten since breakfast": the bare "breakfast" is not a meal had
@@ -311,23 +330,15 @@ class Matcher:
             a.nets[cid] = net
 
     @staticmethod
-    def _resolve_across(per_cause: dict[str, list[Found]]) -> None:
-        """Where two causes' phrases claim the same words, the longer (then better) one keeps
-        them: "fasted 20 hours" is nutrition, not a long session."""
-        everything = [(cid, f) for cid, found in per_cause.items() for f in found]
-        drop: set[int] = set()
-        for cid, f in everything:
-            mine = set(f.hit.positions)
-            for cid2, g in everything:
-                if cid2 == cid:
-                    continue
-                theirs = set(g.hit.positions)
-                f_key = (len(f.hit.positions), f.hit.quality, abs(f.strength))
-                g_key = (len(g.hit.positions), g.hit.quality, abs(g.strength))
-                if (mine <= theirs and g_key > f_key) or mine <= set(g.ctx.amounts):
-                    drop.add(id(f))  # "4 hours" of sleep is no long session
-        for found in per_cause.values():
-            found[:] = [f for f in found if id(f) not in drop]
+    def _personal(toks: Tokens, hit: Hit, a: Analysis) -> bool:
+        """A cause said of oneself inside the question about it: "could MY anxiety be why"
+        tells us the cause, "can anxiety cause twitching" asks in general."""
+        asked = a.question[0] if a.question is not None else None
+        if asked is None or hit.phrase.kind != "for" or _ASKS_ABOUT.get(
+                asked.phrase.owner) != hit.phrase.owner:
+            return False  # "could it be ALS": the disease named is the condition in question
+        return (asked.phrase.owner == "underlying" and hit.positions == asked.positions) or any(
+            toks.words[p] in _FIRST_PERSON for p in range(max(0, hit.start - 2), hit.start))
 
     def _result(self, a: Analysis) -> MatchResult:
         first_seen = {cid: min((f.hit.start for f in found if f.strength > 0), default=10**9)
@@ -336,7 +347,7 @@ class Matcher:
                         key=lambda cid: (-round(a.nets[cid], 6), first_seen[cid],
                                          self.order[cid]))[:MAX_CAUSES]
         causes = tuple(
-            CauseHit(cid, _score(a.nets[cid]), tuple(_dedupe(
+            CauseHit(cid, score_of(a.nets[cid]), tuple(dedupe(
                 [f.evidence for f in a.causes[cid] if f.strength > 0])))
             for cid in ranked)
         kept: list[SignFound] = []
@@ -355,7 +366,7 @@ class Matcher:
             owner = s.hit.phrase.owner
             prev = signs.get(owner)
             evidence = (*prev.evidence, s.evidence) if prev else (s.evidence,)
-            signs[owner] = WarningHit(owner, s.level, tuple(_dedupe(list(evidence))))
+            signs[owner] = WarningHit(owner, s.level, tuple(dedupe(list(evidence))))
         order = {w.id: i for i, w in enumerate(self.knowledge.warnings)}
         warning_signs = tuple(sorted(signs.values(), key=lambda w: (
             -TRIAGE_ORDER[w.level], order[w.id])))
@@ -368,6 +379,12 @@ class Matcher:
                         if a.nets[cid] < 0)
         return MatchResult(causes=causes, question=question, triage=triage,
                            warning_signs=warning_signs, off_topic=False, negated=negated)
+
+
+def _trained(words: list[str], p: int) -> bool:
+    """"went nuts on legs": a body part after "on"/"for" is what was trained, not what moves."""
+    return p >= 1 and (words[p - 1] in ("on", "for") or (p >= 2 and words[p - 2] in (
+        "on", "for") and words[p - 1] in ("my", "the", "some")))
 
 
 def _units(found: list[Found]) -> list[float]:
@@ -384,9 +401,3 @@ def _units(found: list[Found]) -> list[float]:
         out.append(strengths[0] + ADJACENT_BONUS * sum(strengths[1:]))
     return out
 
-
-def _score(net: float) -> float:
-    """Net evidence onto [0, 1]: one clear phrase is about 0.7, two about 0.85."""
-    if net <= 0:
-        return 0.0
-    return round(min(1.0, 1.0 - math.exp(-1.2 * net)), 3)

@@ -61,6 +61,10 @@ class ScopeReader:
             for seq in seqs(words):
                 self.kinds[seq] = kind
         self.max_len = max((len(s) for s in self.kinds), default=1)
+        # one-word judgements ("fine", "clean", "off") are adjectives: matched by the plain
+        # word, so the noun "power cleans" is no verdict on the technique before it
+        self.judgement_words = {w.casefold() for w in (*lexicon.good, *lexicon.bad)
+                                if len(w.split()) == 1}
         self.fillers = {t for s in seqs(lexicon.fillers) for t in s}
         self.issue = {t for s in seqs(lexicon.issue_words) for t in s}
         self.neg_words = {t for s in seqs(lexicon.negations) for t in s}
@@ -69,13 +73,17 @@ class ScopeReader:
         self.amounts.update({f"#long{unit}": bounds for unit, bounds in
                              ((k[1:], v) for k, v in list(self.amounts.items()))})
 
-    def _kind_at(self, canon: list[str], p: int, backwards: bool) -> tuple[str, int]:
+    def _kind_at(self, canon: list[str], p: int, backwards: bool,
+                 words: list[str] | None = None) -> tuple[str, int]:
         """The modifier ending (backwards) or starting at p, longest first: (kind, length)."""
         for size in range(self.max_len, 0, -1):
             lo, hi = (p - size + 1, p + 1) if backwards else (p, p + size)
             if lo < 0 or hi > len(canon):
                 continue
             kind = self.kinds.get(tuple(canon[lo:hi]))
+            if kind in ("good", "bad") and size == 1 and words is not None and \
+                    words[lo] not in self.judgement_words:
+                continue
             if kind:
                 return kind, size
         return "", 1
@@ -102,7 +110,7 @@ class ScopeReader:
 
     def _kind_or_amount(self, toks: Tokens, p: int, backwards: bool, seen: _Seen
                         ) -> tuple[str, int]:
-        kind, size = self._kind_at(toks.canon, p, backwards=backwards)
+        kind, size = self._kind_at(toks.canon, p, backwards=backwards, words=toks.words)
         if not kind:
             kind = self._amount(toks, p)
             if kind:

@@ -6,6 +6,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from knowledge.normalize import Tokens
 
@@ -166,3 +167,38 @@ def _align(phrase: Phrase, toks: Tokens, where: dict[str, list[int]], *,
             continue
         hits.append(hit)
     return hits
+
+
+def dedupe(words: list[str]) -> list[str]:
+    """Words with immediate repeats dropped ("calf calf" -> "calf")."""
+    out: list[str] = []
+    for w in words:
+        if not out or out[-1] != w:
+            out.append(w)
+    return out
+
+
+def score_of(net: float) -> float:
+    """Net evidence onto [0, 1]: one clear phrase is about 0.7, two about 0.85."""
+    if net <= 0:
+        return 0.0
+    return round(min(1.0, 1.0 - math.exp(-1.2 * net)), 3)
+
+
+def resolve_across(per_cause: dict[str, list[Any]]) -> None:
+    """Where two causes' phrases claim the same words, the longer (then better) one keeps
+    them: "fasted 20 hours" is nutrition, not a long session."""
+    everything = [(cid, f) for cid, found in per_cause.items() for f in found]
+    drop: set[int] = set()
+    for cid, f in everything:
+        mine = set(f.hit.positions)
+        for cid2, g in everything:
+            if cid2 == cid:
+                continue
+            theirs = set(g.hit.positions)
+            f_key = (len(f.hit.positions), f.hit.quality, abs(f.strength))
+            g_key = (len(g.hit.positions), g.hit.quality, abs(g.strength))
+            if (mine <= theirs and g_key > f_key) or mine <= set(g.ctx.amounts):
+                drop.add(id(f))  # "4 hours" of sleep is no long session
+    for found in per_cause.values():
+        found[:] = [f for f in found if id(f) not in drop]

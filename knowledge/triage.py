@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from knowledge.negation import ScopeReader
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.schema import Knowledge
-from knowledge.scoring import Hit
+from knowledge.scoring import Hit, dedupe
 
 REQUIRE_REACH = 6  # a sign's `requires` word must be this close ("chest ... tight")
 
@@ -17,7 +17,9 @@ _CLAUSE_BREAKS = frozenset({"and", "but", "though", "although", "however", "yet"
 # Words an add-on clause may hold besides the sign itself ("and it's getting worse").
 _TIME_WORDS = frozenset({"last", "since", "now", "straight", "already", "ever", "still", "about",
                          "almost", "nearly", "over", "past", "whole", "entire", "solid", "on",
-                         "off", "and", "but", "though", "plus", "non", "stop", "basically"})
+                         "off", "and", "but", "though", "plus", "non", "stop", "basically",
+                         "every", "each", "single", "week", "day", "time", "often", "more",
+                         "frequent", "frequently", "lately", "recently"})
 # Read through when looking for an excluding neighbour ("in like 2 weeks").
 _SKIP = frozenset({"like", "about", "almost", "nearly", "over", "the", "a", "past", "just",
                    "around", "roughly", "only", "maybe"})
@@ -59,7 +61,7 @@ class SignReader:
         requires = by_kind.get("requires", [])
         for hit in by_kind.get("warning", []):
             owner = hit.phrase.owner
-            evidence = " ".join(_dedupe([toks.surface[p] for p in hit.positions]))
+            evidence = " ".join(dedupe([toks.surface[p] for p in hit.positions]))
             ctx = self.scope.read(toks, hit.start, hit.end, lists=True)
             reason = ""
             if ctx.negated or ctx.denied:
@@ -126,9 +128,3 @@ def _excluded(toks: Tokens, hit: Hit, lists: tuple[set[str], set[str]] | None) -
     return False
 
 
-def _dedupe(words: list[str]) -> list[str]:
-    out: list[str] = []
-    for w in words:
-        if not out or out[-1] != w:
-            out.append(w)
-    return out

@@ -12,10 +12,12 @@ from knowledge.evaluate import METRICS, Report, evaluate, load_set
 from knowledge.matcher import Matcher
 
 # (metric, floor; for the "lower is better" metrics, a ceiling)
+# (round 2, 1277 messages: top-1 94.9%, top-3 99.7%, multi 96.7%, questions 98.9%, see_doctor+
+# 99.1%, urgent 100%, false alarms 0%, off-topic 100%, false rejects 0.1%)
 TUNING_FLOORS = {
-    "top1": 0.90, "top3_any": 0.98, "multi_all": 0.90, "negated_first": 1.00,
-    "questions": 0.90, "doctor_recall": 0.95, "urgent_recall": 1.00, "false_alarms": 0.02,
-    "off_rejected": 0.95, "off_false": 0.02, "question_false": 0.03,
+    "top1": 0.94, "top3_any": 0.99, "multi_all": 0.96, "negated_first": 1.00,
+    "questions": 0.98, "doctor_recall": 0.99, "urgent_recall": 1.00, "false_alarms": 0.005,
+    "off_rejected": 1.00, "off_false": 0.005, "question_false": 0.005,
 }
 # Regression guards just under the held-out figures measured once the matcher was frozen
 # (benchmarks/match_bench.py): top-1 81.7%, top-3 92.9%, multi 85.2%, negated 100%, questions

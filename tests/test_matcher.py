@@ -304,3 +304,125 @@ def test_deterministic(matcher: Matcher, knowledge: Knowledge) -> None:
     first = matcher.match(text)
     assert Matcher(knowledge).match(text) == first
     assert matcher.match(text) == first
+
+
+# -- round 2: wording the first matcher had never seen ----------------------------------------
+
+@pytest.mark.parametrize("text", [
+    "my quad has a heartbeat after spin",
+    "calf won't chill since the long run",
+    "biceps doing the wave after curls",
+    "my shoulder is doing morse code after climbing",
+    "glute going haywire after the stairmaster",
+    "thigh keeps doing tiny jumps after squats",
+    "myokymia in my calf after running",
+])
+def test_idioms_of_twitching_are_on_topic(matcher: Matcher, text: str) -> None:
+    assert not matcher.match(text).off_topic, text
+
+
+@pytest.mark.parametrize("text", [
+    "my boss won't chill about the deadline",
+    "the crowd was doing the wave at the match",
+    "my phone keeps going haywire",
+])
+def test_idioms_without_a_body_part_stay_off_topic(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).off_topic, text
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("absolutely knackered after 3 hours of padel, calf pinging", "fatigue"),
+    ("up half the night with the baby then trained, calves twitching", "rest"),
+    ("living on toast this week, quads flickering after legs", "nutrition"),
+    ("nobody showed me how to deadlift, lower back spasming", "form"),
+    ("went from zero to a 10k in a week, shins twitching", "overexertion"),
+    ("only had a coffee all day before a hot yoga class, calf cramping", "dehydration"),
+])
+def test_slang_and_indirect_descriptions(matcher: Matcher, text: str, cause: str) -> None:
+    assert ids(matcher.match(text))[:1] == [cause], text
+
+
+def test_a_judgement_word_is_an_adjective_not_a_noun(matcher: Matcher) -> None:
+    """"power cleans" says nothing about the technique; "form is clean" does."""
+    assert ids(matcher.match("i think it's my technique on power cleans, forearm twitches")
+               )[:1] == ["form"]
+    assert "form" in matcher.match("my form is clean, calf twitching").negated
+
+
+def test_high_protein_is_plenty_not_lacking(matcher: Matcher) -> None:
+    result = matcher.match("eating high protein every day but no rest days, quads twitching")
+    assert ids(result)[:1] == ["rest"]
+    assert "nutrition" not in ids(result)
+
+
+def test_a_personal_cause_inside_its_question_counts(matcher: Matcher) -> None:
+    mine = matcher.match("could my anxiety be why my legs twitch after the gym")
+    assert mine.question is not None and mine.question.id == "stress"
+    assert ids(mine)[:1] == ["stress"]
+    general = matcher.match("can anxiety cause muscle twitching after exercise?")
+    assert general.question is not None and general.question.id == "stress"
+    assert ids(general) == []
+
+
+def test_of_two_questions_joined_by_or_the_first_wins(matcher: Matcher) -> None:
+    result = matcher.match("quad twitching after leg day, is this normal or should i be worried")
+    assert result.question is not None and result.question.id == "normal"
+
+
+def test_a_guess_with_a_question_mark_is_no_question(matcher: Matcher) -> None:
+    result = matcher.match("form is fine so not that. maybe it's stress from work? delts twitching")
+    assert result.question is None
+    assert ids(result)[:1] == ["stress"]
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("suddenly my left arm and leg went weak, calf twitching", "one_sided"),
+    ("legs so weak i can't stand up after the race and they're twitching", "collapse"),
+])
+def test_round_two_urgent_signs(matcher: Matcher, text: str, sign: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "urgent"
+    assert sign in [w.id for w in result.warning_signs]
+
+
+def test_a_cramp_too_bad_to_stand_is_severe_not_collapse(matcher: Matcher) -> None:
+    result = matcher.match("cramp so bad i couldn't stand up, calf twitching after")
+    assert result.triage == "see_doctor"
+
+
+def test_a_bike_fit_is_no_seizure(matcher: Matcher) -> None:
+    result = matcher.match("bike fit is bad and my hamstring twitches after long rides")
+    assert result.triage == "self_care"
+
+
+def test_an_unasked_paraphrase_must_be_found_in_a_row(matcher: Matcher) -> None:
+    """"a thing" is a question's words only together, not in "a weird pulsing thing"."""
+    result = matcher.match("did murph and my pecs are doing a weird pulsing thing")
+    assert result.question is None
+    assert not result.off_topic
+
+
+def test_a_disease_named_in_the_underlying_question_is_the_condition(matcher: Matcher) -> None:
+    result = matcher.match("could my twitching after training be ALS or something")
+    assert result.question is not None and result.question.id == "underlying"
+    assert "condition" in ids(result)
+
+
+def test_an_idiom_of_twitching_is_no_cause_evidence(matcher: Matcher) -> None:
+    """"won't calm down" describes the muscle, not a stressed mind."""
+    assert "stress" not in ids(matcher.match("my forearm won't calm down after a grip workout"))
+
+
+def test_a_few_days_later_is_not_persistent(matcher: Matcher) -> None:
+    result = matcher.match("first marathon and my calves are still twitching two days later")
+    assert result.triage == "self_care"
+
+
+@pytest.mark.parametrize(("text", "off"), [
+    ("went nuts on legs today", True),
+    ("going mental on shoulders tonight", True),
+    ("calves go nuts after soccer", False),
+    ("my calves are going crazy after leg day", False),
+])
+def test_a_body_part_trained_is_not_the_one_moving(matcher: Matcher, text: str, off: bool) -> None:
+    assert matcher.match(text).off_topic is off, text

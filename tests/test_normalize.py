@@ -126,3 +126,12 @@ def test_anything_goes_in(norm: Normalizer) -> None:
     assert norm.tokens("\x00\x01\ud800 calf").words == ["calf"]
     huge = norm.tokens("twitch " * 100_000)
     assert len(huge.canon) <= MAX_CHARS
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("twitching", "twitchy"), ("twitches", "twitchiness"), ("myokymia", "twitch"),
+    ("dehydrated", "dehydration"), ("rehydrated", "hydration"), ("stretched", "stretching"),
+    ("overtrained", "overtraining"), ("theyre", "they are"),
+])
+def test_word_families_share_one_form(norm: Normalizer, a: str, b: str) -> None:
+    assert canon(norm, a) == canon(norm, b)
