@@ -8,25 +8,33 @@ Choice ids (dialogs.types.CHOICE_ID_RE, at most 64 bytes):
 - ``clar:<factor>:<turn>``: an answer to the clarifying question asked at ``turn``; it acts only
   while that question is the conversation's open one, so a second press can't act twice.
 
-Hand-off payloads (dialogs.types.HANDOFF_RE): ``-``-separated tokens, the first naming the view
-(``adv``, ``clar``, ``q``, ``causes``, ``faq``, ``selfcare``, ``prevent``, ``start``), then
-``c_<cause>``, ``w_<warning sign>``, ``q_<question>``, ``t_<0|1|2>`` (the triage level).
+Hand-off payloads (dialogs.types.HANDOFF_RE) are visible to everyone in the group, and anyone
+may press them, so they carry no health data and no one's state: ``<view>`` alone for the
+general views (``causes``, ``faq``, ``selfcare``, ``prevent``, ``start``), or
+``<view>-<chat ref>`` for ``adv``, ``clar`` and ``q``, where the chat ref names the group chat
+the conversation is in (``g<chat id>``, or ``b<base64url of it>`` for ids with other
+characters). The private chat then continues the presser's OWN conversation in that group
+(dialogs.service looks it up by the presser's user id); the view is only what the group reply
+was, never trusted for content.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 from dataclasses import dataclass
 
 from dialogs import texts
 from dialogs.types import CHOICE_ID_RE, HANDOFF_RE, Choice
-from knowledge.result import TRIAGE_ORDER
 from knowledge.schema import Knowledge
 
 INFO_ACTIONS = frozenset({"why", "prevent", "care", "more", "worry", "cause", "q", "list"})
 LISTS = ("causes", "faq", "selfcare", "prevent")
 FACTORS = tuple(texts.FACTOR_LABELS)
 HANDOFF_VIEWS = frozenset({"adv", "clar", "q", "causes", "faq", "selfcare", "prevent", "start"})
-_LEVELS = {v: k for k, v in TRIAGE_ORDER.items()}
+LINKED_VIEWS = frozenset({"adv", "clar", "q"})  # views that continue a group conversation
+_PLAIN_CHAT = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,60 +140,51 @@ def known(action: Action, knowledge: Knowledge) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Handoff:
-    """A parsed hand-off payload: what to show in private after the group reply."""
+    """A parsed hand-off payload: the view, and the group chat whose conversation goes on."""
 
     view: str
-    causes: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    question: str | None = None
-    triage: str = "self_care"
+    chat_id: str | None = None
 
 
-def make_handoff(view: str, causes: tuple[str, ...] = (), warnings: tuple[str, ...] = (),
-                 question: str | None = None, triage: str = "self_care") -> str:
-    """Encode a hand-off; warning signs are dropped first, then causes, to fit 64 bytes."""
-    head = [view]
-    if triage != "self_care":
-        head.append(f"t_{TRIAGE_ORDER[triage]}")
-    if question:
-        head.append(f"q_{question}")
-    if warnings:  # the first sign is kept before any cause: the private chat says it first
-        head.append(f"w_{warnings[0]}")
-    tokens = head + [f"c_{c}" for c in causes]
-    for w in warnings[1:]:
-        if len("-".join([*tokens, f"w_{w}"])) <= 64:
-            tokens.append(f"w_{w}")
-    while len("-".join(tokens)) > 64 and len(tokens) > 1:
-        tokens.pop()
-    return "-".join(tokens)
+def chat_ref(chat_id: str) -> str | None:
+    """The payload token naming a chat; None when it can't fit a payload."""
+    if _PLAIN_CHAT.match(chat_id):
+        ref = f"g{chat_id}"
+    else:
+        ref = "b" + base64.urlsafe_b64encode(chat_id.encode("utf-8")).decode("ascii").rstrip("=")
+    return ref if len(ref) <= 64 - len("clar-") else None
 
 
-def parse_handoff(raw: str, knowledge: Knowledge) -> Handoff | None:
-    """Decode a `/start` payload; None when it isn't a valid hand-off for this knowledge."""
+def _chat_of(ref: str) -> str | None:
+    if ref.startswith("g") and len(ref) > 1:
+        return ref[1:]
+    if ref.startswith("b") and len(ref) > 1:
+        try:
+            raw = base64.urlsafe_b64decode(ref[1:] + "=" * (-len(ref[1:]) % 4))
+            return raw.decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            return None
+    return None
+
+
+def make_handoff(view: str, chat_id: str | None = None) -> str:
+    """The `/start` payload of a group reply: the view, and for linked views the group chat."""
+    if view in LINKED_VIEWS and chat_id is not None and (ref := chat_ref(chat_id)):
+        return f"{view}-{ref}"
+    return view
+
+
+def parse_handoff(raw: str) -> Handoff | None:
+    """Decode a `/start` payload; None when it isn't one (including the old formats that
+    carried causes and warning signs: they are never read as data)."""
     if not raw or not HANDOFF_RE.match(raw):
         return None
-    view, *tokens = raw.split("-")
+    view, sep, ref = raw.partition("-")
     if view not in HANDOFF_VIEWS:
         return None
-    causes: list[str] = []
-    warnings: list[str] = []
-    question = None
-    triage = "self_care"
-    cause_ids = {c.id for c in knowledge.causes}
-    warning_ids = {w.id for w in knowledge.warnings}
-    question_ids = {q.id for q in knowledge.questions}
-    for token in tokens:
-        kind, _, value = token.partition("_")
-        if kind == "c" and value in cause_ids and value not in causes:
-            causes.append(value)
-        elif kind == "w" and value in warning_ids and value not in warnings:
-            warnings.append(value)
-        elif kind == "q" and value in question_ids:
-            question = value
-        elif kind == "t" and value.isdigit() and int(value) in _LEVELS:
-            triage = _LEVELS[int(value)]
-        else:
-            return None
-    if view == "q" and question is None:
+    if not sep:
+        return Handoff(view)
+    if view not in LINKED_VIEWS:
         return None
-    return Handoff(view, tuple(causes[:3]), tuple(warnings), question, triage)
+    chat_id = _chat_of(ref)
+    return Handoff(view, chat_id) if chat_id else None

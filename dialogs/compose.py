@@ -37,10 +37,15 @@ def _interleave(lists: list[list[str]]) -> list[str]:
 
 
 class Composer:
-    """Builds every reply of the engine from one Knowledge; pure, no state of its own."""
+    """Builds every reply of the engine from one Knowledge; pure, no state of its own.
 
-    def __init__(self, knowledge: Knowledge) -> None:
+    `chat_id` is the group chat being answered (None in private): group replies' hand-offs
+    name it, so the private chat can go on with the presser's own conversation there.
+    """
+
+    def __init__(self, knowledge: Knowledge, chat_id: str | None = None) -> None:
         self.k = knowledge
+        self.chat_id = chat_id
 
     # --- triage ------------------------------------------------------------------------
     def ordered(self, warnings: tuple[str, ...]) -> tuple[str, ...]:
@@ -72,12 +77,23 @@ class Composer:
             text=self.k.question("concern").answer,
         )
 
+    def reminder(self, warnings: tuple[str, ...]) -> Warning:
+        """A short urgent reminder that opens every later reply of an urgent conversation."""
+        signs = {w.id: w for w in self.k.warnings if w.level == "urgent"}
+        found = [signs[w] for w in warnings if w in signs]
+        if not found:  # urgent without a known sign (e.g. the knowledge changed): the full list
+            block = self.warning("urgent", ())
+            assert block is not None
+            return block
+        title = texts.URGENT_REMINDER_TITLE.format(signs="; ".join(w.label for w in found[:3]))
+        return Warning(level="urgent", title=title, text=found[0].advice)
+
     def urgent(self, causes: tuple[str, ...], warnings: tuple[str, ...], *, group: bool) -> Reply:
         """Urgent advice alone: nothing else competes for attention."""
-        block = self.warning("urgent", warnings)
+        block = self.warning("urgent", self.ordered(warnings))
         if block is None:  # pragma: no cover - warning() always answers for "urgent"
             raise RuntimeError("no urgent warning")
-        handoff = make_handoff("adv", causes, warnings, triage="urgent") if group else None
+        handoff = make_handoff("adv", self.chat_id) if group else None
         return Reply(ReplyKind.COMPLAINT, (block,), causes=causes, triage="urgent",
                      handoff=handoff)
 
@@ -103,7 +119,12 @@ class Composer:
 
     def complaint(self, causes: tuple[str, ...], triage: str, warnings: tuple[str, ...], *,
                   group: bool, lead: str | None = None) -> Reply:
-        """Likely causes, fitting self-care, one prevention tip; see_doctor said first."""
+        """Likely causes, fitting self-care, one prevention tip; see_doctor said first.
+
+        In an urgent conversation the complaint is the urgent advice alone (design.md §3).
+        """
+        if triage == "urgent":
+            return self.urgent(causes, warnings, group=group)
         blocks: list[Block] = []
         if (warning := self.warning(triage, warnings)) is not None:
             blocks.append(warning)
@@ -113,7 +134,7 @@ class Composer:
                 titles = "; ".join(self.k.cause(c).title for c in causes)
                 blocks.append(Text(texts.GROUP_LIKELY.format(causes=titles)))
             blocks.append(Text(f"{steps[0].text} {texts.GROUP_MORE}"))
-            handoff = make_handoff("adv", causes, self.ordered(warnings), triage=triage)
+            handoff = make_handoff("adv", self.chat_id)
             return Reply(ReplyKind.COMPLAINT, tuple(blocks), causes=causes, triage=triage,
                          handoff=handoff)
         if lead:
@@ -135,7 +156,7 @@ class Composer:
         """One clarifying question; its choices carry the turn they answer."""
         if group:
             return Reply(ReplyKind.CLARIFY, (Text(texts.GROUP_CLARIFY),),
-                         handoff=make_handoff("clar"))
+                         handoff=make_handoff("clar", self.chat_id))
         choices = tuple(choice("clar", self.k, (f,), turn) for f in texts.FACTOR_LABELS)
         return Reply(ReplyKind.CLARIFY, (Text(texts.CLARIFY[round_ - 1]),), choices)
 
@@ -147,7 +168,7 @@ class Composer:
         if group:
             return Reply(kind, (Text(q.answer), Text(texts.GROUP_MORE)), causes=causes,
                          question=qid, triage=triage,
-                         handoff=make_handoff("q", causes, question=qid, triage=triage))
+                         handoff=make_handoff("q", self.chat_id))
         blocks: list[Block] = [Text(q.question, strong=True), Text(q.answer)]
         if qid == "manage":
             steps = [self.k.step(s).text for s in self.steps_for(())]

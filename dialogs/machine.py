@@ -7,7 +7,7 @@ from enum import StrEnum
 from typing import Protocol
 
 from dialogs import texts
-from dialogs.actions import Action, Handoff, known, parse_choice, parse_handoff, rebuild
+from dialogs.actions import Action, known, parse_choice, parse_handoff, rebuild
 from dialogs.compose import Composer
 from dialogs.inputs import Problem, clean
 from dialogs.state import DialogState, Phase
@@ -43,10 +43,13 @@ class Matching(Protocol):
 class Event(StrEnum):
     """What one incoming message amounts to."""
 
-    START = "start"  # /start, or a hand-off that names nothing
-    HANDOFF = "handoff"  # /start <payload> of a group reply: go on with its advice
-    HANDOFF_CLARIFY = "handoff_clarify"  # /start <payload> of a group clarifying reply
-    INFO = "info"  # /help, /about, /causes, /faq, /selfcare, /prevent, unknown commands
+    START = "start"  # /start, or a hand-off with no conversation of the presser behind it
+    # /start <payload> of a group reply, in private: go on with the presser's OWN
+    # conversation in that group (looked up by dialogs.service, passed to step as `linked`)
+    HANDOFF = "handoff"  # ... which was advised: its causes and triage
+    HANDOFF_URGENT = "handoff_urgent"  # ... which is urgent: the urgent advice alone
+    HANDOFF_CLARIFY = "handoff_clarify"  # ... which was being clarified
+    INFO = "info"  # /help, /about, /causes, /faq, /selfcare, /prevent; unknown ones in private
     FORGET = "forget"
     URGENT = "urgent"  # the words carry urgent signs
     COMPLAINT = "complaint"  # causes found (with or without a question)
@@ -74,6 +77,7 @@ def _all(target: Phase) -> dict[Phase, Phase]:
 TRANSITIONS: dict[Event, dict[Phase, Phase]] = {
     Event.START: _all(IDLE),
     Event.HANDOFF: _all(A),
+    Event.HANDOFF_URGENT: _all(U),
     Event.HANDOFF_CLARIFY: _all(C1),
     Event.INFO: _STAY,
     Event.FORGET: _all(IDLE),
@@ -101,28 +105,53 @@ class Turn:
     event: Event
     result: MatchResult | None = None
     action: Action | None = None
-    handoff: Handoff | None = None
+    linked: DialogState | None = None  # the presser's own group conversation (hand-offs)
     name: str = ""  # command or list name, stale reason, problem
 
 
+def command_name(msg: IncomingMessage) -> str | None:
+    """The command of a message, normalised (`/Start@bot` -> `start`); None for no command."""
+    if msg.command is None:
+        return None
+    return msg.command.strip().lstrip("/").split("@")[0].lower()
+
+
+def handoff_chat(msg: IncomingMessage) -> str | None:
+    """The group chat a private `/start <payload>` continues; None for anything else.
+
+    The service looks up the sender's own conversation in that chat and passes it to `step`.
+    """
+    if msg.is_group or command_name(msg) != "start":
+        return None
+    handoff = parse_handoff(msg.text.strip())
+    if handoff is None or handoff.chat_id is None or handoff.chat_id == msg.chat_id:
+        return None
+    return handoff.chat_id
+
+
 def classify(state: DialogState, msg: IncomingMessage, knowledge: Knowledge,
-             matcher: Matching) -> Turn:
+             matcher: Matching, linked: DialogState | None = None) -> Turn:
     """Sort one message into an event (this is where the matcher is asked)."""
     if msg.media is not None:
-        return Turn(Event.IGNORED) if msg.is_group else Turn(Event.BAD_INPUT, name="media")
+        if msg.is_group:
+            return Turn(Event.IGNORED)
+        return Turn(Event.BAD_INPUT, name="edit" if msg.media == "edit" else "media")
     if msg.choice is not None:
         return _classify_choice(state, msg.choice, knowledge)
-    if msg.command is not None:
-        name = msg.command.strip().lstrip("/").split("@")[0].lower()
+    name = command_name(msg)
+    if name is not None:
         if name == "twitch":
             if not msg.text.strip():
                 return Turn(Event.INFO, name="twitch")
             return _classify_text(state, msg.text, True, matcher)
         if name == "start":
-            return _classify_start(msg.text.strip(), knowledge)
+            return _classify_start(msg, linked, knowledge)
         if name == "forget":
             return Turn(Event.FORGET)
-        return Turn(Event.INFO, name=name if name in ("help", "about", *LISTS) else "unknown")
+        if name in ("help", "about", *LISTS):
+            return Turn(Event.INFO, name=name)
+        # A group shares its commands with other bots (/ban, /warn, /rules): not ours, silence.
+        return Turn(Event.IGNORED) if msg.is_group else Turn(Event.INFO, name="unknown")
     return _classify_text(state, msg.text, msg.addressed or not msg.is_group, matcher)
 
 
@@ -150,19 +179,28 @@ def _classify_text(state: DialogState, text: str, addressed: bool, matcher: Matc
     return Turn(Event.OFF_TOPIC, result)
 
 
-def _classify_start(payload: str, knowledge: Knowledge) -> Turn:
-    handoff = parse_handoff(payload, knowledge) if payload else None
-    if handoff is None or handoff.view == "start":
+def _classify_start(msg: IncomingMessage, linked: DialogState | None,
+                    knowledge: Knowledge) -> Turn:
+    """`/start [payload]`: a general view, or the sender's own group conversation, going on.
+
+    The payload never carries content: what follows comes from `linked`, the conversation
+    of this very sender in the group the payload names (None: they have none there).
+    """
+    handoff = parse_handoff(msg.text.strip())
+    if handoff is not None and handoff.view in LISTS:
+        return Turn(Event.INFO, name=handoff.view)
+    if linked is None or handoff_chat(msg) is None:
         return Turn(Event.START)
-    if handoff.view == "adv":
-        if not handoff.causes and handoff.triage == "self_care":
-            return Turn(Event.START)
-        return Turn(Event.HANDOFF, handoff=handoff)
-    if handoff.view == "clar":
-        return Turn(Event.HANDOFF_CLARIFY)
-    if handoff.view == "q":
-        return Turn(Event.QUESTION, handoff=handoff)
-    return Turn(Event.INFO, name=handoff.view)
+    linked = _sanitized(linked, knowledge)
+    if linked.triage == "urgent":
+        return Turn(Event.HANDOFF_URGENT, linked=linked)
+    if linked.phase in (C1, C2):
+        return Turn(Event.HANDOFF_CLARIFY, linked=linked)
+    if linked.causes or linked.triage != "self_care":
+        return Turn(Event.HANDOFF, linked=linked)
+    if linked.question is not None:
+        return Turn(Event.QUESTION, linked=linked)
+    return Turn(Event.START)
 
 
 def _classify_choice(state: DialogState, raw: str, knowledge: Knowledge) -> Turn:
@@ -197,11 +235,16 @@ def _sanitized(state: DialogState, knowledge: Knowledge) -> DialogState:
 
 
 def step(state: DialogState, msg: IncomingMessage, knowledge: Knowledge,
-         matcher: Matching) -> tuple[DialogState | None, list[Reply]]:
-    """One message in, the next state and the replies out; no I/O. None state: forget it."""
+         matcher: Matching, linked: DialogState | None = None
+         ) -> tuple[DialogState | None, list[Reply]]:
+    """One message in, the next state and the replies out; no I/O. None state: forget it.
+
+    `linked` is the sender's own conversation in the group a private `/start <payload>` names
+    (see `handoff_chat`), looked up by the caller; it is read, never changed.
+    """
     state = _sanitized(state, knowledge)
-    turn = classify(state, msg, knowledge, matcher)
-    compose = Composer(knowledge)
+    turn = classify(state, msg, knowledge, matcher, linked)
+    compose = Composer(knowledge, msg.chat_id if msg.is_group else None)
     if turn.event is Event.IGNORED:
         return state, []
     if turn.event is Event.FORGET:
@@ -219,16 +262,15 @@ def _respond(turn: Turn, new: DialogState, old: DialogState, group: bool,
              c: Composer) -> tuple[DialogState, Reply]:
     result = turn.result
     match turn.event:
-        case Event.START:
-            new = replace(new, causes=(), triage="self_care", warnings=(), question=None)
+        case Event.START:  # a fresh start, but triage only goes up (only /forget clears it)
+            new = replace(new, causes=(), question=None)
             return new, c.start(group=group)
-        case Event.HANDOFF:
-            h = turn.handoff
-            assert h is not None
-            new = replace(new, causes=h.causes).raise_triage(h.triage, h.warnings)
+        case Event.HANDOFF | Event.HANDOFF_URGENT:
+            new = _continued(new, old, turn)
             return new, c.complaint(new.causes, new.triage, new.warnings, group=group,
                                     lead=texts.HANDOFF_LEAD)
         case Event.HANDOFF_CLARIFY:
+            new = _continued(new, old, turn)
             return new, c.clarify(1, new.turn, group=group)
         case Event.INFO:
             return new, _info(turn.name, group, c)
@@ -253,11 +295,14 @@ def _respond(turn: Turn, new: DialogState, old: DialogState, group: bool,
                 return new, c.urgent(new.causes, c.ordered(new.warnings), group=group)
             return _general(new, group, c)
         case Event.QUESTION:
-            qid = result.question.id if result and result.question else None
-            if turn.handoff is not None:
-                qid = turn.handoff.question
-                new = replace(new, causes=_merge(turn.handoff.causes, old.causes))
-                new = new.raise_triage(turn.handoff.triage, turn.handoff.warnings)
+            if turn.linked is not None:
+                new = _continued(new, old, turn)
+                qid = turn.linked.question
+            else:
+                assert result is not None and result.question is not None
+                qid = result.question.id
+                # a question can carry signs ("a twitch for 3 weeks?"): they count as told
+                new = new.raise_triage(result.triage, tuple(w.id for w in result.warning_signs))
             assert qid is not None
             new = replace(new, question=qid)
             return new, c.answer(qid, new.causes, new.triage, group=group)
@@ -266,6 +311,8 @@ def _respond(turn: Turn, new: DialogState, old: DialogState, group: bool,
         case Event.BAD_INPUT:
             if turn.name == "media":
                 return new, c.line(ReplyKind.BAD_INPUT, texts.MEDIA)
+            if turn.name == "edit":
+                return new, c.line(ReplyKind.BAD_INPUT, texts.EDITED)
             return new, c.bad_input(Problem(turn.name))
         case Event.PICK:
             assert turn.action is not None
@@ -285,6 +332,15 @@ def _respond(turn: Turn, new: DialogState, old: DialogState, group: bool,
             if menu:
                 text = f"{text} {texts.EXPIRED_CURRENT}"
             return new, c.line(ReplyKind.EXPIRED, text, menu or _start_choices(c))
+
+
+def _continued(new: DialogState, old: DialogState, turn: Turn) -> DialogState:
+    """The private conversation takes on what the sender's own group conversation holds."""
+    linked = turn.linked
+    assert linked is not None
+    new = replace(new, causes=_merge(linked.causes, old.causes),
+                  question=linked.question or old.question)
+    return new.raise_triage(linked.triage, linked.warnings)
 
 
 def _general(new: DialogState, group: bool, c: Composer) -> tuple[DialogState, Reply]:
@@ -330,30 +386,45 @@ def _start_choices(c: Composer) -> tuple:
     return c.start(group=False).choices
 
 
+def _substantive(turn: Turn, reply: Reply) -> bool:
+    """A reply with content (not a one-line notice): it carries triage and its reminder."""
+    if reply.kind is ReplyKind.COMMAND:
+        return turn.name not in ("unknown", "twitch")
+    return reply.kind in _SUBSTANTIVE
+
+
 def _finish(turn: Turn, new: DialogState, reply: Reply,
             knowledge: Knowledge) -> tuple[DialogState, list[Reply]]:
-    """Cross-cutting rules: urgent stays on top, the disclaimer once, the menu remembered."""
+    """Cross-cutting rules: triage on top, the disclaimer once, the menu remembered.
+
+    Triage wins (design.md §3): while the conversation is urgent every substantive reply opens
+    with a short urgent reminder (urgent complaints are the urgent advice alone); a see-doctor
+    sign is said first on the reply to the message that told it.
+    """
     blocks = reply.blocks
+    substantive = _substantive(turn, reply)
     opens_with_warning = bool(blocks) and isinstance(blocks[0], Warning)
     said_now = turn.result.triage if turn.result is not None else "self_care"
-    if reply.kind in _SUBSTANTIVE and not opens_with_warning:
-        level = "urgent" if new.triage == "urgent" else said_now
+    if substantive and not opens_with_warning:
         compose = Composer(knowledge)
-        warning = compose.warning(level, compose.ordered(new.warnings))
+        warnings = compose.ordered(new.warnings)
+        if new.triage == "urgent":
+            warning: Warning | None = compose.reminder(warnings)
+        else:
+            warning = compose.warning(said_now, warnings)
         if warning is not None:
             blocks = (warning, *blocks)
-    urgent_now = bool(blocks) and isinstance(blocks[0], Warning) and blocks[0].level == "urgent"
+    urgent_alone = reply.kind is ReplyKind.COMPLAINT and reply.triage == "urgent"
     has_disclaimer = any(isinstance(b, Disclaimer) for b in blocks)
     wants = reply.kind in _DISCLAIMED or turn.event in (Event.START, Event.INFO)
     if has_disclaimer:
         new = replace(new, disclaimer_shown=True)
-    elif (wants and not new.disclaimer_shown
-          and not (urgent_now and turn.event is Event.URGENT)
+    elif (wants and not new.disclaimer_shown and not urgent_alone
           and (reply.kind is not ReplyKind.COMMAND or turn.name not in ("unknown", "twitch"))):
         blocks = (*blocks, Disclaimer(knowledge.disclaimer))
         new = replace(new, disclaimer_shown=True)
-    reply = replace(reply, blocks=blocks, triage=max_triage(reply.triage, new.triage)
-                    if reply.kind in _SUBSTANTIVE else reply.triage)
+    triage = max_triage(reply.triage, new.triage) if substantive else reply.triage
+    reply = replace(reply, blocks=blocks, triage=triage)
     if reply.choices and reply.kind is not ReplyKind.EXPIRED:
         new = replace(new, menu=tuple(ch.id for ch in reply.choices), menu_turn=new.turn)
     return new, [reply]

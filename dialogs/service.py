@@ -11,7 +11,7 @@ from pathlib import Path
 from dialogs import texts
 from dialogs.actions import rebuild
 from dialogs.locks import KeyedLocks
-from dialogs.machine import Matching, step
+from dialogs.machine import Matching, handoff_chat, step
 from dialogs.state import DialogState, StateError
 from dialogs.stores import Store
 from dialogs.types import (
@@ -79,7 +79,9 @@ class DialogService:
             await self._maybe_expire()
             async with self._locks.hold(key):
                 state = await self.load(key)
-                new_state, replies = step(state, message, self.knowledge, self.matcher)
+                linked = await self._linked(message)
+                new_state, replies = step(state, message, self.knowledge, self.matcher,
+                                          linked=linked)
                 if new_state is None:
                     await self.store.delete(key)
                 elif new_state != state:
@@ -92,6 +94,18 @@ class DialogService:
             return [Reply(ReplyKind.ERROR, (Text(texts.ERROR),))]
         self._log(message, state, new_state, replies)
         return replies
+
+    async def _linked(self, message: IncomingMessage) -> DialogState | None:
+        """For a private `/start <group hand-off>`: the SENDER's own conversation in that group.
+
+        The payload only names the group; whoever presses the link gets their own state there,
+        never the state of the member the group reply was for. None when they have none.
+        """
+        chat_id = handoff_chat(message)
+        if chat_id is None:
+            return None
+        state = await self.load(ConversationKey(message.platform, chat_id, message.user_id))
+        return None if state.is_new else state
 
     def _log(self, message: IncomingMessage, old: DialogState, new: DialogState | None,
              replies: list[Reply]) -> None:

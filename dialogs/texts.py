@@ -12,6 +12,7 @@ GREETING = (
 )
 GROUP_GREETING = "Hi! Tell me what's twitching with /twitch, or talk to me in private."
 HANDOFF_LEAD = "Picking up where we left off in the group:"
+URGENT_REMINDER_TITLE = "Reminder, you mentioned: {signs}"
 
 HELP_INTRO = (
     "Describe what's twitching and what you did (training, water, warm-up, sleep, stress), "
@@ -26,6 +27,7 @@ OFF_TOPIC = (
     "twitching, or send /help."
 )
 MEDIA = "I can read text only. Tell me in words what's twitching and what you did."
+EDITED = "I only read new messages: please send it again as a new message."
 EMPTY = "Tell me which muscle is twitching and what your last workout was like."
 NO_WORDS = "I can only read words, not emoji or symbols alone. Tell me what's twitching."
 UNREADABLE = "I couldn't read that message. Please write it in plain words."

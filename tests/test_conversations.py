@@ -4,7 +4,8 @@ A script is a YAML mapping: `name`, optional `chat: private|group` (default priv
 `steps`, each one action plus an optional `expect`:
 
 - `say: TEXT` (`addressed: false` for group chatter; `repeat: N` sends TEXT N times over),
-  `command: NAME` (+ `text: ARG`; `$handoff` stands for this user's last hand-off payload),
+  `command: NAME` (+ `text: ARG`; `$handoff` stands for this user's last hand-off payload,
+  `$handoff:NAME` for member NAME's: a link someone else got, pressed by this user),
   `press: N | TAG` (the N-th choice, or the first whose tag is TAG, of this user's last reply
   with choices), `press_id: RAW`, `press_again: true` (the last pressed id once more),
   `media: KIND`, `restart: true` (reopen service and store), `wait_days: N`;
@@ -111,8 +112,8 @@ class Runner:
             msg = self.message(user, step, text=str(step["say"]) * step.get("repeat", 1))
         elif "command" in step:
             text = str(step.get("text", ""))
-            if text == "$handoff":
-                text = self.last_handoff[user]
+            if text == "$handoff" or text.startswith("$handoff:"):
+                text = self.last_handoff[text.partition(":")[2] or user]
             msg = self.message(user, step, command=step["command"], text=text)
         elif "media" in step:
             msg = self.message(user, step, media=step["media"])

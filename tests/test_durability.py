@@ -162,13 +162,69 @@ async def test_same_user_in_order_others_concurrently(knowledge: Knowledge) -> N
     assert len(service._locks) == 0  # no lock left behind
 
 
+class Yielding(MemoryStore):
+    """A store that gives control away inside every get and put (as a real database does),
+    a different number of times per call, and records each operation in order."""
+
+    def __init__(self) -> None:
+        super().__init__(DAY)
+        self.ops: list[tuple[str, str, int]] = []  # (op, user, turn read or written)
+        self._calls = 0
+
+    async def _yield(self) -> None:
+        self._calls += 1
+        for _ in range(1 + self._calls * 7 % 5):
+            await asyncio.sleep(0)
+
+    async def get(self, key: ConversationKey) -> str | None:
+        await self._yield()
+        raw = await super().get(key)
+        self.ops.append(("get", key.user_id, json.loads(raw)["turn"] if raw else 0))
+        await self._yield()
+        return raw
+
+    async def put(self, key: ConversationKey, data: str) -> None:
+        await self._yield()
+        await super().put(key, data)
+        self.ops.append(("put", key.user_id, json.loads(data)["turn"]))
+        await self._yield()
+
+
+class Recording(Canned):
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def match(self, text: str) -> MatchResult:
+        self.seen.append(text)
+        return super().match(text)
+
+
 async def test_many_messages_of_one_user_keep_their_order(knowledge: Knowledge) -> None:
-    service = DialogService(knowledge, MemoryStore(DAY), matcher=Canned())
-    texts = ["one a", "two b", "three c"] * 5
-    replies = await asyncio.gather(*(service.on_message(message("carol", t)) for t in texts))
+    """Fifteen messages of one user at once, over a store that yields inside get and put:
+    each is read, matched and written after the previous one was written, in arrival order,
+    while another user's messages interleave freely."""
+    store, matcher = Yielding(), Recording()
+    service = DialogService(knowledge, store, matcher=matcher)
+    texts = [f"{word} {n}" for n, word in enumerate(["one", "two", "three"] * 5)]
+    others = [f"one other {n}" for n in range(5)]
+    tasks = [service.on_message(message("carol", t)) for t in texts]
+    tasks += [service.on_message(message("dan", t)) for t in others]
+    replies = await asyncio.gather(*tasks)
+
+    assert [t for t in matcher.seen if "other" not in t] == texts  # processed in arrival order
+    carol = [(op, turn) for op, user, turn in store.ops if user == "carol"]
+    # strictly one message at a time: read turn n, write turn n + 1, read turn n + 1, ...
+    assert carol == [step for n in range(len(texts)) for step in (("get", n), ("put", n + 1))]
+    users = [user for _, user, _ in store.ops]
+    assert users != sorted(users, key=["carol", "dan"].index)  # dan was not held up by carol
     state = await service.load(ConversationKey("test", "dm-carol", "carol"))
     assert state.turn == len(texts)
-    assert [r[0].kind for r in replies] == [ReplyKind.COMPLAINT] * len(texts)
+    expected, causes = [], ()  # what one-at-a-time handling answers, cause merges included
+    for t in texts:
+        first = {"one": "fatigue", "two": "dehydration"}.get(t.split()[0], "stress")
+        causes = tuple(dict.fromkeys((first, *causes)))[:3]
+        expected.append(causes)
+    assert [r[0].causes for r in replies[: len(texts)]] == expected
 
 
 class Broken:

@@ -8,8 +8,8 @@ from dataclasses import replace
 import pytest
 
 from dialogs import texts
-from dialogs.actions import make_handoff, parse_choice, parse_handoff
-from dialogs.machine import TRANSITIONS, Event, step
+from dialogs.actions import Handoff, make_handoff, parse_choice, parse_handoff
+from dialogs.machine import TRANSITIONS, Event, handoff_chat, step
 from dialogs.state import STATE_VERSION, DialogState, Phase, StateError
 from dialogs.types import (
     CHOICE_ID_RE,
@@ -20,6 +20,7 @@ from dialogs.types import (
     IncomingMessage,
     Reply,
     ReplyKind,
+    Text,
     Warning,
 )
 from knowledge import load_knowledge
@@ -148,14 +149,53 @@ def test_group_chatter_is_silent_and_stores_nothing() -> None:
 
 
 def test_group_reply_is_short_with_handoff() -> None:
-    _, [[reply]] = run(msg("calves after leg day", group=True))
+    group_state, [[reply]] = run(msg("calves after leg day", group=True))
     assert reply.choices == () and reply.handoff and HANDOFF_RE.match(reply.handoff)
-    handoff = parse_handoff(reply.handoff, K)
-    assert handoff is not None and handoff.causes == ("fatigue",)
-    # ... and /start <handoff> in private goes on with the details
-    _, [[private]] = run(msg(command="start", text=reply.handoff))
+    handoff = parse_handoff(reply.handoff)
+    assert handoff is not None and handoff.chat_id == "g"  # it names the group, nothing else
+    # ... and /start <handoff> in private goes on with the sender's own group conversation
+    start = msg(command="start", text=reply.handoff)
+    assert handoff_chat(start) == "g"
+    _, [private] = step(DialogState(), start, K, Canned(), linked=group_state)
     assert private.kind is ReplyKind.COMPLAINT and private.causes == ("fatigue",)
     assert private.choices
+    # without a conversation of the sender's own in that group: the plain greeting
+    _, [greeting] = step(DialogState(), start, K, Canned(), linked=None)
+    assert greeting.kind is ReplyKind.COMMAND and greeting.causes == ()
+
+
+def test_handoff_payload_carries_no_health_data() -> None:
+    """Deep links are visible to the whole group: no causes, signs or triage in them."""
+    for text in ("cola pee after leg day", "it hurts after leg day", "calves after leg day",
+                 "when should i worry", "my calf twitches"):
+        _, [[reply]] = run(msg(text, group=True))
+        assert reply.handoff is not None
+        assert reply.handoff.split("-", 1)[1] == "gg", (text, reply.handoff)
+        ids = [c.id for c in K.causes] + [w.id for w in K.warnings] + ["t_", "w_", "c_"]
+        assert not any(i in reply.handoff for i in ids), reply.handoff
+
+
+def test_urgent_handoff_continues_urgent_alone() -> None:
+    group_state, [[group_reply]] = run(msg("cola pee after leg day", group=True))
+    link = group_reply.handoff
+    assert link is not None
+    new, [reply] = step(DialogState(), msg(command="start", text=link), K, Canned(),
+                        linked=group_state)
+    assert new is not None and new.triage == "urgent" and new.phase is Phase.URGENT
+    assert reply.triage == "urgent" and len(reply.blocks) == 1
+    assert isinstance(reply.blocks[0], Warning) and reply.blocks[0].level == "urgent"
+
+
+def test_old_payloads_with_health_data_are_not_read() -> None:
+    """Links posted before the fix carried someone's signs: pressing one is a plain /start."""
+    old = "adv-t_2-w_dark_urine-c_overexertion-c_dehydration"
+    assert parse_handoff(old) is None
+    start = msg(command="start", text=old)
+    assert handoff_chat(start) is None
+    new, [reply] = step(DialogState(), start, K, Canned())
+    assert reply.kind is ReplyKind.COMMAND and reply.triage == "self_care"
+    assert not any(isinstance(b, Warning) for b in reply.blocks)
+    assert new is not None and new.triage == "self_care" and new.warnings == ()
 
 
 def test_vague_clarifies_then_pick_answers() -> None:
@@ -318,14 +358,17 @@ def test_state_migration_hook(monkeypatch: pytest.MonkeyPatch) -> None:
     assert migrated.turn == 5
 
 
-def test_handoff_fits_and_roundtrips() -> None:
-    raw = make_handoff("adv", ("overexertion", "dehydration", "nutrition"),
-                       ("dark_urine", "chest_pain", "persistent"), triage="urgent")
-    assert HANDOFF_RE.match(raw) and len(raw) <= 64
-    parsed = parse_handoff(raw, K)
-    assert parsed is not None and parsed.triage == "urgent" and "dark_urine" in parsed.warnings
-    assert parse_handoff("adv-c_nonsense", K) is None
-    assert parse_handoff("../etc", K) is None
+@pytest.mark.parametrize("chat_id", ["-1001234567890", "gym", "group-1", "my chat! ✓", "7"])
+def test_handoff_fits_and_roundtrips(chat_id: str) -> None:
+    for view in ("adv", "clar", "q"):
+        raw = make_handoff(view, chat_id)
+        assert HANDOFF_RE.match(raw) and len(raw) <= 64
+        assert parse_handoff(raw) == Handoff(view, chat_id)
+    assert make_handoff("causes", chat_id) == "causes"  # general views name no chat
+    assert make_handoff("adv", "x" * 80) == "adv"  # too long to name: a plain /start
+    assert parse_handoff("adv-c_nonsense") is None
+    assert parse_handoff("causes-ggym") is None
+    assert parse_handoff("../etc") is None
 
 
 def test_knowledge_change_drops_unknown_ids() -> None:
@@ -364,3 +407,68 @@ def test_follow_ups_are_read_in_the_conversation_context() -> None:
     assert water.kind is ReplyKind.COMPLAINT and water.causes == ("dehydration", "fatigue")
     assert weeks.triage == "see_doctor" and isinstance(weeks.blocks[0], Warning)
     assert chatter.kind is ReplyKind.OFF_TOPIC  # a question found only by framing is not taken
+
+
+def test_urgent_conversation_keeps_urgent_on_top_of_every_reply() -> None:
+    """Triage wins (design.md §3): commands, buttons and /start keep the urgent reminder."""
+    state, out = run(msg("cola pee after leg day"), msg(command="selfcare"),
+                     msg(command="causes"), msg(choice="why:fatigue"), msg(command="start"),
+                     msg(command="about"), msg("calves after leg day"),
+                     msg("it hurts after leg day"))
+    assert state is not None and state.triage == "urgent" and "dark_urine" in state.warnings
+    for replies in out[1:6]:
+        reply = one(replies)
+        assert isinstance(reply.blocks[0], Warning) and reply.blocks[0].level == "urgent", reply
+        assert reply.triage == "urgent"
+    for replies in out[6:]:  # complaints: the urgent advice alone, nothing competing
+        reply = one(replies)
+        assert reply.triage == "urgent" and len(reply.blocks) == 1, reply
+        assert isinstance(reply.blocks[0], Warning) and reply.blocks[0].level == "urgent"
+        assert not any(isinstance(b, Bullets) for b in reply.blocks)
+
+
+def test_start_never_lowers_triage() -> None:
+    for sign in ("cola pee after leg day", "three weeks now"):
+        before, _ = run(msg("calves after leg day"), msg(sign))
+        assert before is not None
+        after, [[reply]] = run(msg(command="start"), state=before)
+        assert after is not None and after.triage == before.triage
+        assert after.warnings == before.warnings and reply.triage == before.triage
+    _, [[unknown]] = run(msg(command="bogus"), state=before)
+    assert unknown.blocks[0] == Text(texts.UNKNOWN_COMMAND)  # a one-line notice: no reminder
+
+
+def test_question_with_a_sign_raises_the_conversation_triage() -> None:
+    CANNED["normal for three weeks?"] = MatchResult(
+        question=QuestionHit("normal", 0.9), triage="see_doctor",
+        warning_signs=(WarningHit("persistent", "see_doctor"),))
+    try:
+        state, out = run(msg("normal for three weeks?"), msg("calves after leg day"),
+                         msg(command="selfcare"))
+    finally:
+        del CANNED["normal for three weeks?"]
+    answer, complaint, _ = (one(r) for r in out)
+    assert answer.kind is ReplyKind.ANSWER and answer.question == "normal"
+    assert answer.triage == "see_doctor"
+    assert isinstance(answer.blocks[0], Warning) and answer.blocks[0].level == "see_doctor"
+    assert state is not None and state.triage == "see_doctor" and state.warnings == ("persistent",)
+    assert complaint.triage == "see_doctor" and isinstance(complaint.blocks[0], Warning)
+
+
+def test_unknown_commands_are_silent_in_groups_only() -> None:
+    for name in ("ban", "warn", "rules", "ban@"):
+        state, [replies] = run(msg(command=name, text="@someone", group=True))
+        assert replies == [] and state == DialogState()
+    _, [[private]] = run(msg(command="rules"))
+    assert private.kind is ReplyKind.COMMAND and private.blocks == (Text(texts.UNKNOWN_COMMAND),)
+    _, [[ours]] = run(msg(command="help", group=True))  # our own commands still answer
+    assert ours.kind is ReplyKind.COMMAND
+
+
+def test_edits_get_their_own_line() -> None:
+    _, [[edit]] = run(msg(media="edit"))
+    assert edit.kind is ReplyKind.BAD_INPUT and edit.blocks == (Text(texts.EDITED),)
+    _, [[photo]] = run(msg(media="photo"))
+    assert photo.blocks == (Text(texts.MEDIA),)
+    _, [replies] = run(msg(media="edit", group=True))
+    assert replies == []

@@ -356,3 +356,93 @@ async def test_chats_run_concurrently_and_each_chat_in_order(
         sam_texts = [c.text for c in api.calls_to("sendMessage", chat_id=sam["id"])]
         assert sam_texts == ["slow", "after"]
         assert [m.text for m in engine.messages] == ["meanwhile", "slow", "after"]
+
+
+async def test_a_caption_is_read_as_the_message_text(
+    api: FakeTelegramAPI,
+    tg: TelegramHarness,
+    engine: ScriptedConversations,
+    sam: dict[str, Any],
+    gym: dict[str, Any],
+) -> None:
+    chat = api.private_chat(sam)
+    private = await tg.run(
+        lambda: api.send_media(chat, sam, "photo", caption="calves twitching after leg day")
+    )
+    message = engine.messages[-1]
+    assert (message.media, message.text, message.command) == (
+        None, "calves twitching after leg day", None)
+    assert len(private.sent) == 1 and private.texts == ["calves twitching after leg day"]
+
+    bare = await tg.run(lambda: api.send_media(chat, sam, "photo"))  # no caption: media
+    assert engine.messages[-1].media == "photo" and len(bare.sent) == 1
+
+    mention = f"@{api.bot_username} my calves jump after leg day"
+    addressed = await tg.run(lambda: api.send_media(gym, sam, "video", caption=mention))
+    message = engine.messages[-1]
+    assert (message.addressed, message.text, message.media) == (
+        True, "my calves jump after leg day", None)
+    assert len(addressed.sent) == 1
+    member_message = addressed.pushed[0].message["message_id"]
+    assert addressed.sent[0].params["reply_parameters"]["message_id"] == member_message
+
+    command = await tg.run(
+        lambda: api.send_media(gym, sam, "photo", caption="/twitch calves after squats")
+    )
+    assert (engine.messages[-1].command, engine.messages[-1].text) == (
+        "twitch", "calves after squats")
+    assert len(command.sent) == 1
+
+    chatter = await tg.run(lambda: api.send_media(gym, sam, "photo", caption="new PR today"))
+    assert chatter.calls == [] and engine.messages[-1].addressed is False
+    assert engine.messages[-1].text == "new PR today"
+
+    bot_message = api.bot_messages(gym["id"])[-1]
+    replied = await tg.run(lambda: api.send_media(
+        gym, sam, "photo", caption="this is the muscle", reply_to=bot_message))
+    assert engine.messages[-1].addressed and len(replied.sent) == 1
+
+
+async def test_a_failed_query_answer_still_acts_on_the_press(
+    api: FakeTelegramAPI,
+    tg: TelegramHarness,
+    engine: ScriptedConversations,
+    sam: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    chat = api.private_chat(sam)
+    [menu] = (await tg.say(chat, sam, "calves twitching")).sent
+    caplog.set_level(logging.INFO)
+    for status, description in ((502, "Bad Gateway"), (500, "Internal Server Error")):
+        api.fail("answerCallbackQuery", status=status, description=description)  # PTB: NetworkError
+        pressed = await tg.press(sam, menu.result, "why")
+        assert [c.status for c in pressed.of("answerCallbackQuery")] == [status]
+        assert engine.messages[-1].choice == "why" and len(pressed.sent) == 1
+        [menu] = (await tg.say(chat, sam, "calves twitching")).sent
+    assert "NetworkError" in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+
+async def test_a_refused_part_does_not_stop_the_rest_of_a_reply(
+    api: FakeTelegramAPI,
+    tg: TelegramHarness,
+    sam: dict[str, Any],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    chat = api.private_chat(sam)
+    caplog.set_level(logging.INFO)
+    api.fail("sendMessage", status=400, description="Bad Request: message is too long")
+    long_text = " ".join(["calves jump"] * 500)  # two messages, the keyboard on the second
+    exchange = await tg.say(chat, sam, long_text)
+    refused, *delivered = exchange.of("sendMessage")
+    assert refused.status == 400 and len(delivered) == 1 and delivered[0].ok
+    assert delivered[0].buttons  # the choices still arrived
+    assert "BadRequest" in caplog.text and "calves jump" not in caplog.text
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
+
+    # a reply of one message: lost alone, and the chat goes on
+    api.fail("sendMessage", status=400, description="Bad Request: chat not found")
+    alone = await tg.say(chat, sam, "calves")
+    assert [c.status for c in alone.of("sendMessage")] == [400]
+    after = await tg.say(chat, sam, "still there?")
+    assert after.texts == ["still there?"]

@@ -14,6 +14,7 @@ import pytest
 from adapters.telegram.render import MAX_MESSAGE_LENGTH
 from bot.config import Settings
 from bot.wiring import open_service
+from dialogs import texts
 from dialogs.commands import COMMANDS
 from dialogs.service import DialogService
 from dialogs.types import ConversationKey, Reply, ReplyKind, Warning
@@ -251,3 +252,63 @@ async def test_stickers_photos_and_edits(live: Live, sam: dict[str, Any]) -> Non
     typo = (await live.tg.say(chat, sam, COMPLAINT)).pushed[0].message
     edited = await live.tg.run(lambda: live.api.edit_text(typo, COMPLAINT + "!"))
     assert len(edited.sent) == 1 and edited.refused == []
+
+
+async def test_a_group_deep_link_continues_only_the_pressers_own_conversation(
+    live: Live, sam: dict[str, Any], kim: dict[str, Any]
+) -> None:
+    """Sam's urgent hand-off link, visible to the group, carries none of his health data, and
+    Kim pressing it gets her own conversation (here: none, so the greeting), never his."""
+    gym = live.api.group_chat(-1005556, "Iron Temple", supergroup=True)
+    exchange = await live.tg.say(gym, sam, f"/twitch {URGENT}")
+    [reply] = live.rec.last
+    assert reply.triage == "urgent" and reply.handoff
+    _, payload = deep_link_payload(exchange.sent[-1].buttons[-1][-1]["url"])
+    assert payload == reply.handoff and payload.endswith(str(gym["id"]))
+    signs = [w.id for w in live.service.knowledge.warnings]
+    causes = [c.id for c in live.service.knowledge.causes]
+    assert not any(i in payload for i in signs + causes)
+
+    kim_dm = live.api.private_chat(kim)
+    pressed = await live.tg.say(kim_dm, kim, f"/start {payload}")
+    [greeting] = live.rec.last
+    assert greeting.kind is ReplyKind.COMMAND and greeting.triage == "self_care"
+    assert not any(isinstance(b, Warning) for b in greeting.blocks)
+    assert not pressed.sent[0].text.startswith("🚨")
+    later = await live.tg.say(kim_dm, kim, COMPLAINT)
+    assert live.rec.last[0].triage == "self_care" and not later.sent[0].text.startswith("🚨")
+    assert (await live.state(kim_dm, kim)).triage == "self_care"
+
+    sam_dm = live.api.private_chat(sam)
+    own = await live.tg.say(sam_dm, sam, f"/start {payload}")
+    assert live.rec.last[0].triage == "urgent" and own.sent[0].text.startswith("🚨")
+
+
+async def test_other_bots_commands_in_a_group_get_no_answer(
+    live: Live, sam: dict[str, Any]
+) -> None:
+    gym = live.api.group_chat(-1005557, "Iron Temple", supergroup=True)
+    for text in ("/ban @spammer", "/warn", "/rules"):
+        exchange = await live.tg.say(gym, sam, text)
+        assert exchange.calls == [] and live.rec.last == [], text
+    assert (await live.state(gym, sam)).is_new
+    private = await live.tg.say(live.api.private_chat(sam), sam, "/rules")
+    assert len(private.sent) == 1 and live.rec.last[0].kind is ReplyKind.COMMAND
+
+
+async def test_captions_and_edits(live: Live, sam: dict[str, Any]) -> None:
+    chat = live.api.private_chat(sam)
+    photo = await live.tg.run(lambda: live.api.send_media(chat, sam, "photo", caption=COMPLAINT))
+    [reply] = live.rec.last
+    assert reply.kind is ReplyKind.COMPLAINT and "dehydration" in reply.causes
+    assert_rendered(photo, live.rec.last)
+
+    gym = live.api.group_chat(-1005558, "Iron Temple", supergroup=True)
+    mention = f"@{live.api.bot_username} {COMPLAINT}"
+    group = await live.tg.run(lambda: live.api.send_media(gym, sam, "photo", caption=mention))
+    assert live.rec.last[0].kind is ReplyKind.COMPLAINT and len(group.sent) == 1
+
+    typo = (await live.tg.say(chat, sam, "calvs")).pushed[0].message
+    edited = await live.tg.run(lambda: live.api.edit_text(typo, "calves"))
+    assert [b.text for b in live.rec.last[0].blocks] == [texts.EDITED]  # type: ignore[union-attr]
+    assert len(edited.sent) == 1

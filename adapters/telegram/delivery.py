@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions, Message, ReplyParameters
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, ChatMigrated, Forbidden
+from telegram.error import BadRequest, ChatMigrated, Forbidden, TelegramError
 
 from adapters.telegram.render import html_to_plain, render_reply
 from dialogs.types import Reply
@@ -32,16 +32,27 @@ async def deliver(
     """Send every reply in order; in groups the first message quotes the member's message.
 
     A chat that refuses messages (`Forbidden`: the user blocked the bot, the bot was removed)
-    ends delivery with one INFO line and no error: it's the user's choice, not a fault.
+    ends delivery with one INFO line and no error: it's the user's choice, not a fault. Any
+    other refusal of one message (a `BadRequest`, a network failure after the rate limiter's
+    retries) loses only that message: it is logged by class, never by text, and the remaining
+    parts of the reply are still sent.
     """
     sent: list[Message] = []
     quote = reply_to_message_id if group else None
     try:
         for reply in replies:
             for outgoing in render_reply(reply, group=group, bot_username=bot.username):
-                message = await _send_html(
-                    bot, chat_id, outgoing.text, outgoing.reply_markup, quote
-                )
+                try:
+                    message = await _send_html(
+                        bot, chat_id, outgoing.text, outgoing.reply_markup, quote
+                    )
+                except TelegramError as exc:
+                    logger.warning(
+                        "telegram chat %s: a message was not sent (%s); going on with the rest",
+                        chat_id,
+                        type(exc).__name__,
+                    )
+                    continue
                 sent.append(message)
                 quote = None
     except ChatUnreachable as exc:

@@ -94,7 +94,7 @@ class TelegramAdapter:
         async with self._chat_locks.hold(message.chat_id if message else query.id):
             try:
                 await query.answer()
-            except BadRequest as exc:  # too old (the bot was down): still act on the press
+            except TelegramError as exc:  # too old (the bot was down), the network: still act
                 logger.info("telegram callback query not answered: %s", type(exc).__name__)
             incoming = translate_callback(query)
             if incoming is None or message is None:

@@ -60,24 +60,26 @@ def translate_message(
 
     Commands come from a leading `bot_command` entity (`/name@bot args`); a command for
     another bot is dropped. In groups the bot is addressed by a command, a mention of its
-    username, or a reply to one of its messages; the mention is taken out of the text.
+    username, or a reply to one of its messages; the mention is taken out of the text. A
+    photo, video or document with a caption is its caption: read like a text message, with
+    the caption's own entities.
     """
     kind = chat_kind(message.chat)
     user_id = _sender_id(message)
     if kind is None or user_id is None:
         return None
-    text = message.text
+    text, entities = _text_of(message)
     command: str | None = None
     addressed = kind is ChatKind.PRIVATE or _replies_to_bot(message, bot)
     if text is not None:
-        parsed = _command(message, bot)
+        parsed = _command(text, entities, bot)
         if parsed is not None and not parsed.for_us:
             return None  # `/cmd@otherbot`: meant for another bot
         if parsed is not None:
             command, text = parsed.name, parsed.argument
             addressed = True
         else:
-            text, mentioned = _strip_mentions(message, bot)
+            text, mentioned = _strip_mentions(text, entities, bot)
             addressed = addressed or mentioned
     media = "edit" if edited else None if text is not None else _media(message)
     if text is None and media is None:
@@ -136,26 +138,43 @@ class _Command:
     for_us: bool  # False for `/cmd@otherbot`
 
 
-def _command(message: Message, bot: BotIdentity) -> _Command | None:
-    """The leading command of a message (a `bot_command` entity at offset 0), if any."""
-    first = next(iter(message.entities or ()), None)
+def _text_of(message: Message) -> tuple[str | None, tuple[MessageEntity, ...]]:
+    """The words of a message and their entities: its text, else its caption, else none."""
+    if message.text is not None:
+        return message.text, tuple(message.entities or ())
+    if message.caption is not None:
+        return message.caption, tuple(message.caption_entities or ())
+    return None, ()
+
+
+def _entity_text(text: str, entity: MessageEntity) -> str:
+    return _utf16_slice(text, entity.offset, entity.offset + entity.length)
+
+
+def _command(text: str, entities: tuple[MessageEntity, ...],
+             bot: BotIdentity) -> _Command | None:
+    """The leading command of a text (a `bot_command` entity at offset 0), if any."""
+    first = next(iter(entities), None)
     if first is None or first.type != MessageEntity.BOT_COMMAND or first.offset != 0:
         return None
-    name, _, target = message.parse_entity(first)[1:].partition("@")
-    rest = _utf16_slice(message.text or "", first.offset + first.length, None)
+    name, _, target = _entity_text(text, first)[1:].partition("@")
+    rest = _utf16_slice(text, first.offset + first.length, None)
     for_us = not target or target.lower() == bot.username.lower()
     return _Command(name.lower(), rest.strip(), for_us)
 
 
-def _strip_mentions(message: Message, bot: BotIdentity) -> tuple[str, bool]:
+def _strip_mentions(text: str, entities: tuple[MessageEntity, ...],
+                    bot: BotIdentity) -> tuple[str, bool]:
     """The text without mentions of the bot, and whether there was one."""
-    text = message.text or ""
     spans: list[tuple[int, int]] = []
-    for entity, value in message.parse_entities([MessageEntity.MENTION]).items():
-        if value[1:].lower() == bot.username.lower():
-            spans.append((entity.offset, entity.offset + entity.length))
-    for entity in message.entities or ():
-        if entity.type == MessageEntity.TEXT_MENTION and entity.user and entity.user.id == bot.id:
+    for entity in entities:
+        if entity.type == MessageEntity.MENTION:
+            mentioned = _entity_text(text, entity)[1:].lower() == bot.username.lower()
+        elif entity.type == MessageEntity.TEXT_MENTION:
+            mentioned = bool(entity.user and entity.user.id == bot.id)
+        else:
+            continue
+        if mentioned:
             spans.append((entity.offset, entity.offset + entity.length))
     if not spans:
         return text, False

@@ -136,8 +136,17 @@ class TelegramWorld:
             fields["reply_to_message"] = shallow(reply_to)
         return self.push({"message": self.new_message(chat, sender, **fields)})
 
-    def send_media(self, chat: JSON, sender: JSON, kind: str = "sticker") -> Pushed:
-        """A sticker, photo, voice note, ... (no text)."""
+    def send_media(
+        self,
+        chat: JSON,
+        sender: JSON,
+        kind: str = "sticker",
+        *,
+        caption: str | None = None,
+        reply_to: JSON | None = None,
+    ) -> Pushed:
+        """A sticker, photo, voice note, ... (no text); photos, videos and documents may have
+        a caption, with the entities a client attaches to it (`caption_entities`)."""
         file = {"file_id": f"{kind}-{secrets.token_hex(4)}", "file_unique_id": secrets.token_hex(4)}
         payloads: dict[str, Any] = {
             "sticker": {**file, "type": "regular", "width": 512, "height": 512,
@@ -148,7 +157,14 @@ class TelegramWorld:
             "document": {**file, "file_name": "log.pdf"},
             "location": {"latitude": 52.52, "longitude": 13.40},
         }  # fmt: skip
-        return self.push({"message": self.new_message(chat, sender, **{kind: payloads[kind]})})
+        fields: JSON = {kind: payloads[kind]}
+        if caption is not None:
+            fields["caption"] = caption
+            if found := auto_entities(caption):
+                fields["caption_entities"] = found
+        if reply_to is not None:
+            fields["reply_to_message"] = shallow(reply_to)
+        return self.push({"message": self.new_message(chat, sender, **fields)})
 
     def edit_text(self, message: JSON, text: str) -> Pushed:
         """The user edited `message`: an `edited_message` update with the new text."""
