@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from knowledge.negation import ScopeReader
 from knowledge.normalize import Tokens
-from knowledge.scoring import Hit
+from knowledge.scoring import Hit, Phrase
 
 QUESTION_THRESHOLD = 0.74
 UNSHAPED = 0.3         # a paraphrase outside a question's shape loses this much ...
@@ -22,14 +24,33 @@ _OPENERS = frozenset({"so", "ok", "okay", "yo", "hey", "hi", "hello", "also", "a
 _HEDGES = frozenset({"maybe", "probably", "prob", "perhaps", "guess", "think", "reckon"})
 # When both are asked, the more specific reading wins: "stop it ... next time" is prevention.
 _PREFER = {"manage": "prevent"}
+# "could that be why", "is what makes": a causal question about the cause said before it
+_ANAPHORA = frozenset({"that", "they", "it", "this", "these", "those", "what"})
+
+
+# "i wonder whether ...", "wanted to ask if ...": an embedded question
+_ASKING = frozenset({"ask", "asking", "wonder", "wondering", "wondered", "know", "curious",
+                     "sure", "tell"})
+_WHETHER = frozenset({"whether", "if"})
+_PERSONAL = frozenset({"i", "my", "me", "am", "mine"})  # a search-like query is impersonal
+
+
+def _embedded(words: list[str]) -> int | None:
+    """Where an indirect question starts ("whether" after "ask", "wonder", "know"), if any."""
+    for p, w in enumerate(words):
+        if w in _WHETHER and any(words[q] in _ASKING for q in range(max(0, p - 3), p)):
+            return p
+    return None
 
 
 class QuestionReader:
     """Scores question paraphrases found in a message and picks the question asked, if any."""
 
     def __init__(self, scope: ScopeReader, stopwords: set[str], question_starts: set[str],
-                 order: dict[str, int]) -> None:
+                 order: dict[str, int], phrases: Sequence[Phrase] = ()) -> None:
         self.scope = scope
+        self.stress = next((p for p in phrases if p.kind == "question" and p.owner == "stress"),
+                           None)
         self.stopwords = stopwords
         self.starts = question_starts
         self.order = order
@@ -39,13 +60,20 @@ class QuestionReader:
         """(the question asked or None, all candidates best first)."""
         canon, seg, words = toks.canon, toks.seg, toks.words
         opens = self._opens(toks)
+        asked_from = _embedded(words)
         scored: list[tuple[Hit, float]] = []
         for hit in hits:
             # a question opens its clause with a question word ("how", "is", "any tips"),
-            # or carries a question mark, or the matched words are a question themselves
+            # or carries a question mark, or the matched words are a question themselves,
+            # or it is asked indirectly ("i wanted to ask whether it is usual"), or the
+            # message opens with it like a search ("red flags to look out for with ...")
             opened = seg[hit.start] in opens or (
                 words[hit.positions[0]] in self.starts
-                and words[hit.positions[0]] not in _AUXILIARIES)
+                and words[hit.positions[0]] not in _AUXILIARIES) or (
+                asked_from is not None and hit.start > asked_from
+                and toks.sent[hit.start] == toks.sent[asked_from]) or (
+                hit.start == 0 and len(hit.positions) >= 3 and not any(
+                    w in _PERSONAL for w in words))
             shaped = toks.question_mark or opened
             if len(hit.positions) == 1 and not (opened or (
                     toks.question_mark and self._short(toks, hit.start))):
@@ -83,6 +111,20 @@ class QuestionReader:
             best = next((hs for hs in passed if hs[0].phrase.owner == better
                          and hs[0].quality >= 0.95), best)
         return best, scored
+
+    def refer(self, toks: Tokens, question: tuple[Hit, float], nets: dict[str, float],
+              threshold: float) -> tuple[Hit, float]:
+        """"I'm so stressed, could that be why?": a causal question about "that" asks about the
+        cause said before it: stress rather than an underlying condition, when stress is what
+        the message says and no condition outweighs it."""
+        hit, score = question
+        if hit.phrase.owner != "underlying" or self.stress is None or not any(
+                toks.words[p] in _ANAPHORA for p in range(hit.start, hit.end + 1)):
+            return question
+        stress, condition = nets.get("stress", 0.0), nets.get("condition", 0.0)
+        if stress >= threshold and stress > condition:
+            return Hit(self.stress, hit.start, hit.end, hit.quality, hit.positions), score
+        return question
 
     def _short(self, toks: Tokens, pos: int) -> bool:
         """The keyword's segment is a bare question: "stress?", "ms or als?", not "maybe it's

@@ -120,7 +120,8 @@ class Matcher:
         self.order = {c.id: i for i, c in enumerate(knowledge.causes)}
         self.cause_weight = {c.id: c.weight for c in knowledge.causes}
         self.asking = QuestionReader(self.scope, self.stopwords, self.question_starts,
-                                     {q.id: i for i, q in enumerate(knowledge.questions)})
+                                     {q.id: i for i, q in enumerate(knowledge.questions)},
+                                     self._phrases)
         self.triage = SignReader(knowledge, self.norm, self.scope, self.stopwords,
                                  self.weak_topic)
 
@@ -245,6 +246,8 @@ class Matcher:
         self._causes(a, [h for k in ("for", "against", "lacks") for h in by_kind.get(k, [])],
                      by_kind.get("neutral", []))
 
+        if a.question is not None:
+            a.question = self.asking.refer(a.toks, a.question, a.nets, CAUSE_THRESHOLD)
         urgent = [s for s in a.signs if s.kept and s.level == "urgent"]
         on_topic = topic or a.question is not None or bool(urgent)
         if not on_topic:
@@ -295,7 +298,7 @@ class Matcher:
             if any(c.start <= hit.start and hit.end <= c.end and len(c.positions) >= len(
                     hit.positions) for c in covers) and not self._personal(toks, hit, a):
                 continue  # inside the question asked, or inside "push day", "how long"
-            ctx = self.scope.read(toks, hit.start, hit.end)
+            ctx = self.scope.read(toks, hit.start, hit.end, verdict=True)
             if not ctx.negated and set(hit.positions) <= denied:
                 ctx = Context(negated=True, cue="denied with the warning sign")
             sign = polarity(hit.phrase.kind, ctx)

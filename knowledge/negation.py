@@ -10,6 +10,19 @@ from knowledge.schema import Lexicon
 
 _COORDINATORS = frozenset({"or", "nor"})
 _AFTER_NEGATIONS = frozenset({"nothing", "none", "nada", "zilch"})
+# "form hasn't changed", "stress doesn't bother me": the phrase is the subject of a denial
+_AUXILIARIES = frozenset({"is", "are", "am", "was", "were", "has", "have", "had", "does", "do",
+                          "did", "can", "could", "will", "would", "been", "really", "honestly"})
+# a bare verdict after the phrase's clause: "water, so it's not that", "hydration? fine"
+_VERDICT_GLUE = frozenset({"so", "then", "and", "honestly", "definitely", "totally", "all",
+                           "really", "just", "at", "def", "lol", "tbh", "pretty", "deffo"})
+_PRONOUNS = frozenset({"it", "that", "this", "the", "a", "for", "to"})
+VERDICT_REACH = 6  # words a bare verdict may have
+# read through between a negation and its phrase: "didn't go heavier", "never train without"
+_LIGHT_VERBS = frozenset({"go", "went", "gone", "going", "train", "trained", "training", "push",
+                          "pushed", "lift", "lifted", "start", "started"})
+# "not a warm up thing", "not a hydration issue": the negation denies the phrase as a cause
+_ISSUE_NOUNS = frozenset({"thing", "issue", "problem", "factor", "culprit"})
 LEFT_REACH = 5   # words read back from a phrase (fillers included)
 RIGHT_REACH = 4  # words read on after it
 
@@ -40,6 +53,7 @@ class _Seen:
     """What a scope read has collected so far."""
 
     negs: int = 0
+    inner: bool = False  # the phrase holds its own negation
     denied: bool = False
     found: dict[str, bool] = field(default_factory=dict)
     cue: list[str] = field(default_factory=list)
@@ -97,11 +111,20 @@ class ScopeReader:
             return "deficit"
         return "suff" if value >= bounds[1] else ""
 
-    def read(self, toks: Tokens, start: int, end: int, *, lists: bool = False) -> Context:
-        """The context of the phrase at [start, end] (inclusive)."""
+    def read(self, toks: Tokens, start: int, end: int, *, lists: bool = False,
+             verdict: bool = False) -> Context:
+        """The context of the phrase at [start, end] (inclusive); with `verdict`, a bare
+        verdict clause after it counts too ("water, so it's not that")."""
         seen = _Seen()
         self._read_left(toks, start, seen, lists)
+        if any(toks.canon[p] in self.neg_words for p in range(start, end + 1)):
+            seen.inner = True  # "didn't eat": a later "nothing" agrees with it
+        if (seen.negs % 2 == 1 or seen.inner) and end + 1 < len(toks.words) and \
+                toks.words[end + 1] in _ISSUE_NOUNS and toks.scope[end + 1] == toks.scope[end]:
+            seen.negs, seen.denied = 0, True
         self._read_right(toks, end, seen)
+        if verdict and not seen.negs and not seen.denied and not seen.found:
+            self._read_verdict(toks, end, seen)
         found = seen.found
         return Context(negated=seen.negs % 2 == 1, deficit=found.get("deficit", False),
                        sufficient=found.get("suff", False), good=found.get("good", False),
@@ -142,13 +165,19 @@ class ScopeReader:
                 seen.found[kind] = True
             elif canon[p] in _COORDINATORS:
                 skips += 1
-            elif canon[p] not in self.fillers and not (skips and p + 1 < len(canon) and (
+            elif canon[p] not in self.fillers and not self._light_verb(toks, p) and not (
+                    skips and p + 1 < len(canon) and (
                     canon[p + 1] in _COORDINATORS or seg[p + 1] != seg[p])):
                 return
             if kind:
                 seen.cue.append(" ".join(toks.surface[p - size + 1:p + 1]))
             p -= size
             steps += 1
+
+    def _light_verb(self, toks: Tokens, p: int) -> bool:
+        """"didn't GO heavier", "never TRAIN without": a light verb right after a negation."""
+        return toks.words[p] in _LIGHT_VERBS and p >= 1 and toks.canon[p - 1] in self.neg_words \
+            and toks.words[p - 1] not in _AFTER_NEGATIONS
 
     @staticmethod
     def _scope_start(toks: Tokens, p: int) -> int:
@@ -177,13 +206,56 @@ class ScopeReader:
                     seen.cue.append(" ".join(toks.surface[p:nxt + 1]))
                     return
                 if steps <= 1 and toks.words[p] in _AFTER_NEGATIONS:
-                    seen.negs += 1  # "drank nothing", "stress? none"
+                    # "drank nothing", "stress? none"; after a negation it only agrees with
+                    # it (negative concord): "didn't drink nothing" is drank nothing
+                    seen.negs = max(seen.negs, 0 if seen.inner else 1)
                     seen.cue.append(toks.surface[p])
+                elif 1 <= steps <= 3 and toks.words[p] == "not" and all(
+                        toks.words[q] in _AUXILIARIES for q in range(end + 1, p)):
+                    seen.negs += 1  # "form hasn't changed", "sleep isn't an issue"
+                    seen.cue.append(" ".join(_dedupe(toks.surface[end + 1:p + 1])))
+                    return
             elif kind:
                 seen.found[kind] = True
                 seen.cue.append(" ".join(toks.surface[p:p + size]))
             p += size
             steps += 1
+
+    def _read_verdict(self, toks: Tokens, end: int, seen: _Seen) -> None:
+        """The next clause is only a verdict on this one: "..., so it's not that", "hydration?
+        fine", "stress? nah". The phrase must end its clause."""
+        canon, scope, n = toks.canon, toks.scope, len(toks.canon)
+        p = end + 1
+        while p < n and scope[p] == scope[end]:
+            if canon[p] not in self.fillers:
+                return
+            p += 1
+        if p >= n or toks.sent[p] - toks.sent[end] > 1:
+            return
+        here, q, words = scope[p], p, []
+        while q < n and scope[q] == here:
+            words.append(q)
+            q += 1
+        if not words or len(words) > VERDICT_REACH:
+            return
+        kinds: list[str] = []
+        i = 0
+        while i < len(words):
+            pos = words[i]
+            kind, size = self._kind_at(canon, pos, False, toks.words)
+            if kind:
+                kinds.append(kind)
+                i += size
+                continue
+            if canon[pos] in self.issue or toks.words[pos] in _AUXILIARIES or \
+                    toks.words[pos] in _VERDICT_GLUE or toks.words[pos] in _PRONOUNS:
+                kinds.append("")
+                i += 1
+                continue
+            return  # a real clause: "stress? not sure", "water, then legs"
+        if "neg" in kinds or ("good" in kinds and "bad" not in kinds):
+            seen.denied = True
+            seen.cue.append(" ".join(_dedupe(toks.surface[words[0]:words[-1] + 1])))
 
     def _next_word(self, toks: Tokens, p: int, here: int) -> int | None:
         """The next non-filler word in the scope (articles and 'the' skipped)."""
@@ -194,6 +266,11 @@ class ScopeReader:
             p += 1
             steps += 1
         return None
+
+
+def _dedupe(words: list[str]) -> list[str]:
+    """Contractions expand to two words of one surface ("it's" -> it is): say it once."""
+    return [w for i, w in enumerate(words) if i == 0 or words[i - 1] != w]
 
 
 def polarity(kind: str, ctx: Context) -> float:

@@ -27,6 +27,8 @@ _RE_TOKEN = re.compile(
     r"[^\W\d_]+(?:'[^\W\d_]+)*|\d+(?:[.,]\d+)?|[.!?\n,;:()\[\]{}+&/|\"=<>*~^\-\u2013\u2014\u2026]")
 _RE_24_7 = re.compile(r"\b24\s*/\s*7\b")
 _RE_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
+# a tag question makes a statement a question: "standard gym stuff or nah"
+_RE_TAG_QUESTION = re.compile(r"\bor (?:nah|nope|not|no|what|nah bro)\W*$")
 _RE_PHRASE_TOKEN = re.compile(r"#\w+|" + _RE_TOKEN.pattern)
 
 _NUMBER_WORDS = {
@@ -35,6 +37,9 @@ _NUMBER_WORDS = {
     "couple": 2.0, "few": 3.0, "several": 3.0, "many": 4.0, "half": 0.5,
 }
 
+# words between a number and its unit that do not change what is counted
+_COUNT_MODIFIERS = frozenset({"working", "full", "solid", "total", "straight", "whole", "extra",
+                              "more", "long"})
 _PLURAL_SPANS = frozenset({"weeks", "months", "years"})
 _SUFFIXES_S = ("ss", "us", "is", "ous")
 _CONSONANT_DOUBLES = frozenset("bdgkmnprt")
@@ -185,7 +190,10 @@ class Normalizer:
             cutoff = 86.0 if len(word) <= 5 else (80.0 if len(word) <= 7 else 77.0)
             best = process.extractOne(word, self.vocab_words, scorer=fuzz.ratio,
                                       score_cutoff=cutoff)
-            if best is not None and (best[0][0] == word[0] or best[1] >= 90.0):
+            # a typo is an edit or two, not a different short word: "agrees" is no "ages",
+            # "behind" no "bend"
+            if best is not None and (best[0][0] == word[0] or best[1] >= 90.0) and (
+                    len(word) > 7 or abs(len(best[0]) - len(word)) <= 1):
                 result = (self.canon_of(best[0]), round(best[1] / 100.0, 3), best[0])
         if len(self._word_cache) >= _CACHE_LIMIT:
             self._word_cache.clear()
@@ -197,9 +205,12 @@ class Normalizer:
     def tokens(self, text: object, *, knowledge: bool = False) -> Tokens:
         """The full pipeline for one message (`knowledge`: a phrase of ours, kept verbatim)."""
         cleaned = self.clean(text)
-        b = _Builder(Tokens(text=cleaned, question_mark="?" in cleaned))
+        asks = "?" in cleaned or (not knowledge and _RE_TAG_QUESTION.search(cleaned) is not None)
+        b = _Builder(Tokens(text=cleaned, question_mark=asks))
         raw = (_RE_PHRASE_TOKEN if knowledge else _RE_TOKEN).findall(cleaned)
         for i, piece in enumerate(raw):
+            if not piece:
+                continue
             ch = piece[0]
             if ch == "#":
                 b.add(piece, piece, piece)
@@ -207,6 +218,8 @@ class Normalizer:
                 b.stop(hard=piece in _HARD_STOPS)
             elif ch.isdigit():
                 nxt = raw[i + 1] if i + 1 < len(raw) else ""
+                if nxt in _COUNT_MODIFIERS and i + 2 < len(raw) and raw[i + 2] in self.units:
+                    raw[i + 1], nxt = "", raw[i + 2]  # "25 working sets": the sets counted
                 if nxt in self.units or (nxt and self.expand(nxt)[0] in self.units):
                     b.pending = (_number(piece), piece)  # a number waiting for its unit
                 else:

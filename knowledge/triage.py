@@ -13,16 +13,25 @@ REQUIRE_REACH = 6  # a sign's `requires` word must be this close ("chest ... tig
 
 # A clause ends at these words (for `attach`: "my mind races 24/7 and my legs twitch").
 _CLAUSE_BREAKS = frozenset({"and", "but", "though", "although", "however", "yet", "because",
-                            "plus", "while", "whereas", "also"})
+                            "plus", "while", "whereas", "also", "where", "which", "whilst"})
 # Words an add-on clause may hold besides the sign itself ("and it's getting worse").
 _TIME_WORDS = frozenset({"last", "since", "now", "straight", "already", "ever", "still", "about",
                          "almost", "nearly", "over", "past", "whole", "entire", "solid", "on",
                          "off", "and", "but", "though", "plus", "non", "stop", "basically",
                          "every", "each", "single", "week", "day", "time", "often", "more",
                          "frequent", "frequently", "lately", "recently"})
+# "it" as the subject of a sign's clause is the twitch described before
+_IT = frozenset({"it", "its", "they", "this", "twitch", "twitches", "twitching", "flicker"})
+SUBJECT_REACH = 8
+# signs said of the person, not of the twitch: "..., i can't turn my head"
+_SAID_OF_ME = frozenset({"severe"})
+# Between a subject and its sign: auxiliaries and adverbs ("is", "has been", "now", "really")
+_PREDICATE = frozenset({"is", "are", "was", "were", "has", "have", "had", "been", "gets", "got",
+                        "keeps", "now", "really", "also", "just", "even", "still", "only"})
+
 # Read through when looking for an excluding neighbour ("in like 2 weeks").
 _SKIP = frozenset({"like", "about", "almost", "nearly", "over", "the", "a", "past", "just",
-                   "around", "roughly", "only", "maybe"})
+                   "around", "roughly", "only", "maybe", "physically", "literally", "i", "we"})
 
 
 @dataclass(slots=True)
@@ -59,6 +68,10 @@ class SignReader:
              topic_hits: list[Hit]) -> list[SignFound]:
         found: list[SignFound] = []
         requires = by_kind.get("requires", [])
+        # words that say what a cause is ("my eating has been terrible", "anxious all the
+        # time"): a sign in their clause is said of them, not of the twitching
+        subject = {p for kind in ("for", "lacks", "against") for h in by_kind.get(kind, ())
+                   for p in h.positions}
         for hit in by_kind.get("warning", []):
             owner = hit.phrase.owner
             evidence = " ".join(dedupe([toks.surface[p] for p in hit.positions]))
@@ -74,7 +87,7 @@ class SignReader:
                 reason = "requirement missing"
             elif _excluded(toks, hit, self.excludes.get(owner)):
                 reason = "excluded by a neighbouring word"
-            elif owner in self.attach and not self._attached(toks, hit, topic_hits):
+            elif owner in self.attach and not self._attached(toks, hit, topic_hits, subject):
                 reason = "not about the twitching"
             found.append(SignFound(hit, self.levels[owner], not reason, reason or "kept",
                                    evidence))
@@ -84,7 +97,8 @@ class SignReader:
                 sign.kept, sign.reason = False, "negated"
         return found
 
-    def _attached(self, toks: Tokens, hit: Hit, topic_hits: list[Hit]) -> bool:
+    def _attached(self, toks: Tokens, hit: Hit, topic_hits: list[Hit], subject: set[int]
+                  ) -> bool:
         """The sign is said of the twitching: in its clause ("twitching for 3 weeks"), or in a
         bare add-on to a sentence about it ("..., 2 weeks now", "... and it's getting worse")."""
         n = len(toks.canon)
@@ -92,6 +106,8 @@ class SignReader:
             p for p, w in enumerate(toks.words) if w in self.weak_topic}
 
         def bare(positions: list[int]) -> bool:
+            if any(p in subject and p not in hit.positions for p in positions):
+                return False
             return all(toks.canon[p] in self.scope.fillers or toks.canon[p] in self.stopwords
                        or toks.canon[p] in _TIME_WORDS for p in positions
                        if p not in hit.positions)
@@ -99,7 +115,7 @@ class SignReader:
         seg = [p for p in range(n) if toks.seg[p] == toks.seg[hit.start]]
         part, current, mine = [], 0, 0  # the segment cut at "and", "but", "because" ...
         for p in seg:
-            if toks.canon[p] in _CLAUSE_BREAKS and p != seg[0] and p not in hit.positions:
+            if toks.words[p] in _CLAUSE_BREAKS and p != seg[0] and p not in hit.positions:
                 current += 1
             if p == hit.start:
                 mine = current
@@ -110,7 +126,32 @@ class SignReader:
         if bare(clause) and topical & set(seg):
             return True
         sent = toks.sent[hit.start]
-        return bare(seg) and any(toks.sent[p] == sent for p in topical)
+        if bare(seg) and any(toks.sent[p] == sent for p in topical):
+            return True
+        return self._said_of_it(toks, hit, topical, subject)
+
+    def _said_of_it(self, toks: Tokens, hit: Hit, topical: set[int], subject: set[int]) -> bool:
+        """The sign's subject is "it" (the twitch named before): "..., now it has spread to my
+        back", "now it lasts two days and is worse each time". The nearest subject-like word
+        back from the sign decides; a cause's words ("my sleep") take it away."""
+        if not topical or min(topical) >= hit.start:
+            return False
+        owner = hit.phrase.owner
+        p = hit.start - 1
+        while p >= 0 and toks.words[p] in _PREDICATE and toks.seg[p] == toks.seg[hit.start]:
+            p -= 1
+        # no subject of its own ("..., can barely turn my head", "... and is worse each time"):
+        # the clause goes on saying something of the subject before it
+        elided = p < 0 or toks.seg[p] != toks.seg[hit.start] or toks.words[p] in _CLAUSE_BREAKS
+        steps = 0
+        while p >= 0 and toks.sent[p] == toks.sent[hit.start] and steps < SUBJECT_REACH:
+            if p in subject and not elided:
+                return False
+            if toks.words[p] in _IT or (toks.words[p] == "i" and owner in _SAID_OF_ME):
+                return True
+            p -= 1
+            steps += 1
+        return False
 
 
 def _excluded(toks: Tokens, hit: Hit, lists: tuple[set[str], set[str]] | None) -> bool:

@@ -14,10 +14,13 @@ from knowledge.matcher import Matcher
 # (metric, floor; for the "lower is better" metrics, a ceiling)
 # (round 2, 1277 messages: top-1 94.9%, top-3 99.7%, multi 96.7%, questions 98.9%, see_doctor+
 # 99.1%, urgent 100%, false alarms 0%, off-topic 100%, false rejects 0.1%)
+# (round 3, 1823 messages with the round-2 blind sets folded in: top-1 92.2%, top-3 98.4%,
+# multi 96.1%, negated 100%, questions 99.6%, see_doctor+ 98.7%, urgent 100%, false alarms
+# 0.1%, off-topic 99.1%, false rejects 0.4%)
 TUNING_FLOORS = {
-    "top1": 0.94, "top3_any": 0.99, "multi_all": 0.96, "negated_first": 1.00,
-    "questions": 0.98, "doctor_recall": 0.99, "urgent_recall": 1.00, "false_alarms": 0.005,
-    "off_rejected": 1.00, "off_false": 0.005, "question_false": 0.005,
+    "top1": 0.92, "top3_any": 0.98, "multi_all": 0.955, "negated_first": 1.00,
+    "questions": 0.99, "doctor_recall": 0.98, "urgent_recall": 1.00, "false_alarms": 0.005,
+    "off_rejected": 0.99, "off_false": 0.005, "question_false": 0.005,
 }
 # Regression guards just under the held-out figures measured once the matcher was frozen
 # (benchmarks/match_bench.py): top-1 81.7%, top-3 92.9%, multi 85.2%, negated 100%, questions

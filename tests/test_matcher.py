@@ -426,3 +426,68 @@ def test_a_few_days_later_is_not_persistent(matcher: Matcher) -> None:
 ])
 def test_a_body_part_trained_is_not_the_one_moving(matcher: Matcher, text: str, off: bool) -> None:
     assert matcher.match(text).off_topic is off, text
+
+
+# -- round 3: negation scope, sign attachment, indirect questions ------------------------------
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("technique hasn't changed, my quads still twitch after squats", "form"),
+    ("stress doesn't bother me, calf twitching after runs", "stress"),
+    ("i eat really well, so it's not that. biceps twitching after curls", "nutrition"),
+    ("hydration? fine. hamstring twitching after sprints", "dehydration"),
+    ("my coach corrects my form every session, calves twitch after runs", "form"),
+    ("definitely not a hydration issue, i drink all day. calves twitch after spin", "dehydration"),
+    ("i didn't go any harder than usual, my quads still twitch after squats", "overexertion"),
+    ("i never lift without warming up, hamstring twitching anyway", "warmup"),
+])
+def test_a_cause_denied_by_its_predicate_or_a_verdict(matcher: Matcher, text: str,
+                                                      denied: str) -> None:
+    result = matcher.match(text)
+    assert denied not in ids(result)[:1], (text, result.to_json())
+    assert denied in result.negated, (text, result.negated)
+
+
+def test_a_negation_inside_the_phrase_agrees_with_a_later_one(matcher: Matcher) -> None:
+    assert ids(matcher.match("didnt drink nothing at the game, calves twitching"))[:1] == [
+        "dehydration"]
+
+
+def test_a_verdict_never_denies_a_warning_sign(matcher: Matcher) -> None:
+    result = matcher.match("passed out for a second after spin, i'm fine now, legs twitching")
+    assert result.triage == "urgent", result.to_json()
+
+
+@pytest.mark.parametrize("text", [
+    "my sleep has been terrible and my calves twitch after runs",
+    "i'm worried all the time about exams and my legs twitch after the gym",
+    "fit and healthy, just a twitchy calf after football",
+    "still going to the gym daily and my quads twitch",
+    "did curls until i couldn't lift the bar one more time, bicep flickering",
+    "quads twitching after spin where we sprinted for ages",
+])
+def test_a_sign_said_of_something_else_is_no_alarm(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).triage == "self_care", (text, matcher.explain(text)["warnings"])
+
+
+@pytest.mark.parametrize("text", [
+    "my calf twitched after a run last month and now it has spread to my other leg",
+    "the flicker in my arm used to stop quickly, now it lasts hours and is worse each time",
+    "neck spasm after sparring, i can barely turn my head",
+    "hamstring twitching after training and now it won't let me sleep",
+])
+def test_a_sign_said_of_the_twitch_by_pronoun_or_elided_subject(matcher: Matcher,
+                                                                text: str) -> None:
+    assert matcher.match(text).triage == "see_doctor", (text, matcher.explain(text)["warnings"])
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("my calves flicker after spin, standard gym stuff or nah", "normal"),
+    ("normal to have twitchy arms after rowing?", "normal"),
+    ("what do you do when your quads twitch after squats", "manage"),
+    ("work has me so stressed, could that be why my legs twitch after the gym?", "stress"),
+    ("i'm on statins, could they be why my calves twitch after walks?", "underlying"),
+])
+def test_indirect_questions(matcher: Matcher, text: str, question: str) -> None:
+    result = matcher.match(text)
+    assert result.question is not None and result.question.id == question, (
+        text, matcher.explain(text)["question_candidates"])

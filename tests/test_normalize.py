@@ -135,3 +135,18 @@ def test_anything_goes_in(norm: Normalizer) -> None:
 ])
 def test_word_families_share_one_form(norm: Normalizer, a: str, b: str) -> None:
     assert canon(norm, a) == canon(norm, b)
+
+
+def test_a_typo_is_an_edit_not_a_shorter_word(norm: Normalizer) -> None:
+    assert words(norm, "agrees") == ["agrees"]  # never "ages"
+    assert words(norm, "behind") == ["behind"]  # never "bend"
+
+
+def test_a_count_reads_through_a_modifier(norm: Normalizer) -> None:
+    assert canon(norm, "25 working sets")[0] == "#longsets"
+    assert canon(norm, "300 pushups")[0] == "#longreps"
+
+
+def test_a_tag_question_is_a_question(norm: Normalizer) -> None:
+    assert norm.tokens("standard gym stuff or nah").question_mark
+    assert not norm.tokens("my calf or my quad, both twitch").question_mark
