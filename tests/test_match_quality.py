@@ -17,10 +17,14 @@ from knowledge.matcher import Matcher
 # (round 3, 1823 messages with the round-2 blind sets folded in: top-1 92.2%, top-3 98.4%,
 # multi 96.1%, negated 100%, questions 99.6%, see_doctor+ 98.7%, urgent 100%, false alarms
 # 0.1%, off-topic 99.1%, false rejects 0.4%)
+# (round 4 start, 2318 messages with the round-3 blind sets folded in: top-1 90.6%, top-3
+# 97.2%, multi 91.6%, negated 99.6%, questions 95.5%, see_doctor+ 98.3%, urgent 100%, false
+# alarms 0.3%, off-topic 98.3%, false rejects 0.6%; after round 4: top-1 90.4%, top-3 97.1%,
+# multi 93.4%, questions 98.5%, urgent 100% (172/172); floors just under these)
 TUNING_FLOORS = {
-    "top1": 0.92, "top3_any": 0.98, "multi_all": 0.955, "negated_first": 1.00,
-    "questions": 0.99, "doctor_recall": 0.98, "urgent_recall": 1.00, "false_alarms": 0.005,
-    "off_rejected": 0.99, "off_false": 0.005, "question_false": 0.005,
+    "top1": 0.90, "top3_any": 0.97, "multi_all": 0.93, "negated_first": 0.995,
+    "questions": 0.98, "doctor_recall": 0.98, "urgent_recall": 1.00, "false_alarms": 0.005,
+    "off_rejected": 0.98, "off_false": 0.007, "question_false": 0.005,
 }
 # Regression guards just under the held-out figures measured once the matcher was frozen
 # (benchmarks/match_bench.py): top-1 81.7%, top-3 92.9%, multi 85.2%, negated 100%, questions
