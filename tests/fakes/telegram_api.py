@@ -434,8 +434,9 @@ class FakeTelegramAPI(TelegramWorld):
             raise ApiError(403, self._unreachable[chat_id])
         return chat_id
 
-    async def _send_message(self, params: JSON) -> JSON:
-        chat_id = self._writable_chat(params)
+    @staticmethod
+    def _content(params: JSON) -> tuple[str, list[JSON], JSON | None]:
+        """Text, entities and keyboard of a send or edit, refused as the real server does."""
         try:
             text, entities = message_text(
                 params.get("text"), params.get("parse_mode"), params.get("entities")
@@ -443,6 +444,11 @@ class FakeTelegramAPI(TelegramWorld):
             markup = check_reply_markup(params.get("reply_markup"))
         except MarkupError as error:
             raise bad_request(str(error)) from None
+        return text, entities, markup
+
+    async def _send_message(self, params: JSON) -> JSON:
+        chat_id = self._writable_chat(params)
+        text, entities, markup = self._content(params)
         fields: JSON = {"text": text}
         if entities:
             fields["entities"] = entities
@@ -477,13 +483,7 @@ class FakeTelegramAPI(TelegramWorld):
 
     async def _edit_message_text(self, params: JSON) -> JSON:
         message = self._editable(params)
-        try:
-            text, entities = message_text(
-                params.get("text"), params.get("parse_mode"), params.get("entities")
-            )
-            markup = check_reply_markup(params.get("reply_markup"))
-        except MarkupError as error:
-            raise bad_request(str(error)) from None
+        text, entities, markup = self._content(params)
         if (
             text == message.get("text")
             and entities == message.get("entities", [])
