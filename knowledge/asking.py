@@ -33,6 +33,13 @@ _ASKING = frozenset({"ask", "asking", "wonder", "wondering", "wondered", "know",
                      "sure", "tell"})
 _WHETHER = frozenset({"whether", "if"})
 _PERSONAL = frozenset({"i", "my", "me", "am", "mine"})  # a search-like query is impersonal
+# A causal question ("could X be behind ...", "does X make you twitch") asks about the cause X
+_CAUSAL = frozenset({"cause", "causes", "causing", "caused", "make", "makes", "making", "behind",
+                     "trigger", "triggers", "triggering", "responsible", "why", "lead", "leads",
+                     "leading", "show", "shows", "showing", "blame", "linked", "link", "related",
+                     "connected", "contribute", "contributing"})
+_CAUSAL_QUESTIONS = (("stress", "stress"), ("condition", "underlying"))  # cause -> question
+CAUSAL_SCORE = 0.8
 
 
 def _embedded(words: list[str]) -> int | None:
@@ -51,6 +58,10 @@ class QuestionReader:
         self.scope = scope
         self.stress = next((p for p in phrases if p.kind == "question" and p.owner == "stress"),
                            None)
+        self.first = {}  # one phrase per question, to name a question found by its shape
+        for p in phrases:
+            if p.kind == "question":
+                self.first.setdefault(p.owner, p)
         self.stopwords = stopwords
         self.starts = question_starts
         self.order = order
@@ -125,6 +136,23 @@ class QuestionReader:
         if stress >= threshold and stress > condition:
             return Hit(self.stress, hit.start, hit.end, hit.quality, hit.positions), score
         return question
+
+    def causal(self, toks: Tokens, nets: dict[str, float], threshold: float
+               ) -> tuple[Hit, float] | None:
+        """No paraphrase found, but a causal question about a cause the message names: "could
+        tension from work show up as twitches?", "does being wound up make you twitch?"."""
+        opens, asked_from = self._opens(toks), _embedded(toks.words)
+        for p, w in enumerate(toks.words):
+            if w not in _CAUSAL or not (toks.question_mark or toks.seg[p] in opens or (
+                    asked_from is not None and p > asked_from)):
+                continue
+            for cause, question in _CAUSAL_QUESTIONS:
+                phrase = self.first.get(question)
+                net = nets.get(cause, 0.0)
+                if phrase is not None and net >= threshold and all(
+                        net >= v for c, v in nets.items() if c in dict(_CAUSAL_QUESTIONS)):
+                    return Hit(phrase, p, p, CAUSAL_SCORE, (p,)), CAUSAL_SCORE
+        return None
 
     def _short(self, toks: Tokens, pos: int) -> bool:
         """The keyword's segment is a bare question: "stress?", "ms or als?", not "maybe it's

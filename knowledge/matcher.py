@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge.asking import QuestionReader
-from knowledge.negation import Context, ScopeReader, polarity
+from knowledge.negation import Context, ScopeReader, copular_denial, polarity
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.result import TRIAGE_ORDER, CauseHit, MatchResult, QuestionHit, WarningHit
 from knowledge.schema import Knowledge
@@ -88,6 +88,7 @@ class Matcher:
             texts += question.paraphrases
         for sign in knowledge.warnings:
             texts += [*sign.phrases, *sign.requires, *sign.excludes]
+            texts += [w for rule in sign.compose for g in (*rule.groups, rule.unless) for w in g]
         self.norm = Normalizer(lex, {w for t in texts for w in _WORD.findall(t.casefold())})
         canon = self.norm.phrase
         self.stopwords = {c for w in lex.stopwords for c in canon(w)}
@@ -246,6 +247,8 @@ class Matcher:
         self._causes(a, [h for k in ("for", "against", "lacks") for h in by_kind.get(k, [])],
                      by_kind.get("neutral", []))
 
+        if a.question is None:  # "could tension from work show up as twitches?"
+            a.question = self.asking.causal(toks, a.nets, CAUSE_THRESHOLD)
         if a.question is not None:
             a.question = self.asking.refer(a.toks, a.question, a.nets, CAUSE_THRESHOLD)
         urgent = [s for s in a.signs if s.kept and s.level == "urgent"]
@@ -301,6 +304,9 @@ class Matcher:
             ctx = self.scope.read(toks, hit.start, hit.end, verdict=True)
             if not ctx.negated and set(hit.positions) <= denied:
                 ctx = Context(negated=True, cue="denied with the warning sign")
+            elif hit.phrase.kind in ("lacks", "for") and copular_denial(
+                    toks.words, hit.start, hit.end):
+                ctx = Context(denied=True, cue="not the")  # "it's not the water"
             sign = polarity(hit.phrase.kind, ctx)
             strength = sign * hit.phrase.weight * hit.quality * self.cause_weight.get(
                 hit.phrase.owner, 1.0)

@@ -289,3 +289,23 @@ def polarity(kind: str, ctx: Context) -> float:
     if kind == "against":
         return 1.0 if ctx.negated != (ctx.deficit or ctx.bad) else -1.0
     return -1.0 if ctx.negated else 1.0
+
+
+_DETERMINERS = frozenset({"the", "a", "an", "that", "this", "my", "your", "any"})
+_DO = frozenset({"do", "did", "does", "doing", "can", "could", "would", "will", "should"})
+
+
+def copular_denial(words: list[str], start: int, end: int) -> bool:
+    """"it's not the water", "not the warm-up", "not water either": the cause itself is denied,
+    not a lack of it (as in "not drinking water", "did not warm up")."""
+    if words[start] == "not" and start + 1 <= end:  # a phrase with its own negation
+        start = start + 2 if words[start + 1] in _DETERMINERS else start + 1
+        if start > end or words[start - 1] not in _DETERMINERS:
+            return False
+    p = start - 1
+    determined = p >= 0 and words[p] in _DETERMINERS
+    if determined:
+        p -= 1
+    if p < 0 or words[p] != "not" or (p >= 1 and words[p - 1] in _DO):
+        return False
+    return determined or (end + 1 < len(words) and words[end + 1] == "either")

@@ -86,6 +86,16 @@ class PreventionTip(_Entry):
     text: str = Field(min_length=1)
 
 
+class Compose(_Entry):
+    """A sign made of word families found near each other ("pee" ... "cola-coloured")."""
+
+    groups: list[list[str]] = Field(min_length=2, description="one word of each, near")
+    reach: int = Field(default=5, ge=1, description="words allowed between first and last")
+    ordered: bool = Field(default=False, description="the groups must come in this order")
+    unless: list[str] = Field(
+        default_factory=list, description="a word of these in or next to the span cancels it")
+
+
 class WarningSign(_Entry):
     """A sign that needs a professional (see_doctor) or emergency care (urgent)."""
 
@@ -107,6 +117,8 @@ class WarningSign(_Entry):
         default=False, description="the phrase must sit in a clause about the twitching")
     implies: list[str] = Field(
         default_factory=list, description="cause ids this sign points to (rhabdo: overexertion)")
+    compose: list[Compose] = Field(
+        default_factory=list, description="the sign as word families near each other")
 
     _check_phrases = field_validator("phrases", "requires", "excludes", "excludes_after")(
         _non_empty)

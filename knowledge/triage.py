@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 from knowledge.negation import ScopeReader
 from knowledge.normalize import Normalizer, Tokens
-from knowledge.schema import Knowledge
-from knowledge.scoring import Hit, dedupe
+from knowledge.schema import Compose, Knowledge
+from knowledge.scoring import Hit, Phrase, dedupe
 
 REQUIRE_REACH = 6  # a sign's `requires` word must be this close ("chest ... tight")
 
@@ -63,6 +63,7 @@ class SignReader:
             return {w for text in texts for w in norm.tokens(text, knowledge=True).words}
 
         self.excludes = {w.id: (plain(w.excludes), plain(w.excludes_after)) for w in signs}
+        self.rules = [_Rule(w.id, rule, norm) for w in signs for rule in w.compose]
 
     def read(self, toks: Tokens, by_kind: dict[str, list[Hit]],
              topic_hits: list[Hit]) -> list[SignFound]:
@@ -72,21 +73,30 @@ class SignReader:
         # time"): a sign in their clause is said of them, not of the twitching
         subject = {p for kind in ("for", "lacks", "against") for h in by_kind.get(kind, ())
                    for p in h.positions}
-        for hit in by_kind.get("warning", []):
+        for hit in [*by_kind.get("warning", []), *(h for r in self.rules for h in r.find(toks))]:
             owner = hit.phrase.owner
+            composed = hit.phrase.kind == COMPOSED
             evidence = " ".join(dedupe([toks.surface[p] for p in hit.positions]))
-            ctx = self.scope.read(toks, hit.start, hit.end, lists=True)
+            companions = [] if composed or owner not in self.needs_company else [
+                r for r in requires
+                if r.phrase.owner == owner and toks.sent[r.start] == toks.sent[hit.start]
+                and r.start - hit.end <= REQUIRE_REACH and hit.start - r.end <= REQUIRE_REACH
+                and not _excluded(toks, r, (set(), self.excludes[owner][1]))]
+            # the sign is read from its first word with its companion: "no dark pee"
+            lo = min([hit.start, *(r.start for r in companions)])
+            ctx = self.scope.read(toks, lo, max([hit.end, *(r.end for r in companions)]),
+                                  lists=True)
             reason = ""
             if ctx.negated or ctx.denied:
                 reason = "negated"
-            elif owner in self.needs_company and not any(
-                    r.phrase.owner == owner and toks.sent[r.start] == toks.sent[hit.start]
-                    and r.start - hit.end <= REQUIRE_REACH and hit.start - r.end <= REQUIRE_REACH
-                    and not _excluded(toks, r, (set(), self.excludes[owner][1]))
-                    for r in requires):  # "pee ... dark" (but not "dark yellow")
-                reason = "requirement missing"
+            elif not composed and owner in self.needs_company and not companions:
+                reason = "requirement missing"  # "pee ... dark" (but not "dark yellow")
+            elif _compared(toks, hit):
+                reason = "a comparison, not a sign"
             elif _excluded(toks, hit, self.excludes.get(owner)):
                 reason = "excluded by a neighbouring word"
+            elif owner in self.attach and _activity_time(toks, hit, topic_hits):
+                reason = "how long an activity went on"
             elif owner in self.attach and not self._attached(toks, hit, topic_hits, subject):
                 reason = "not about the twitching"
             found.append(SignFound(hit, self.levels[owner], not reason, reason or "kept",
@@ -152,6 +162,92 @@ class SignReader:
             p -= 1
             steps += 1
         return False
+
+
+COMPOSED = "composed"  # a sign found as word families near each other, not as one phrase
+
+
+class _Rule:
+    """One `compose` rule: a word of every group within `reach`, in one sentence."""
+
+    def __init__(self, owner: str, rule: Compose, norm: Normalizer) -> None:
+        def seqs(words: list[str]) -> list[tuple[str, ...]]:
+            return [tuple(norm.phrase(w)) for w in words if norm.phrase(w)]
+
+        self.by_first: list[dict[str, list[tuple[str, ...]]]] = []
+        for g in rule.groups:  # each group by its sequences' first word
+            first: dict[str, list[tuple[str, ...]]] = {}
+            for seq in dict.fromkeys(seqs(g)):
+                first.setdefault(seq[0], []).append(seq)
+            self.by_first.append(first)
+        self.unless = {t for s in seqs(rule.unless) for t in s}
+        self.reach: int = rule.reach
+        self.ordered: bool = rule.ordered
+        text = " + ".join("/".join(list(g)[:3]) for g in self.by_first)
+        self.phrase = Phrase(text=text, tokens=(), weights=(), content=(), kind=COMPOSED,
+                             owner=owner, min_found=1.0)
+
+    @staticmethod
+    def _spans(canon: list[str], present: set[str], group: dict[str, list[tuple[str, ...]]]
+               ) -> list[tuple[int, int]]:
+        if present.isdisjoint(group):
+            return []
+        return [(p, p + len(s) - 1) for p, w in enumerate(canon) for s in group.get(w, ())
+                if tuple(canon[p:p + len(s)]) == s]
+
+    def find(self, toks: Tokens) -> list[Hit]:
+        """Every anchor of the first group with the nearest word of each other group."""
+        canon = toks.canon
+        present = set(canon)
+        spans: list[list[tuple[int, int]]] = []
+        for group in self.by_first:
+            spans.append(self._spans(canon, present, group))
+            if not spans[-1]:
+                return []
+        hits: list[Hit] = []
+        for a in spans[0]:
+            chosen = [a]
+            for later in spans[1:]:
+                prev = chosen[-1]
+                options = [s for s in later if toks.sent[s[0]] == toks.sent[a[0]]
+                           and not (s[0] <= prev[1] and prev[0] <= s[1])
+                           and (not self.ordered or s[0] > prev[1])]
+                if not options:
+                    break
+                chosen.append(min(options, key=lambda s: abs(s[0] - a[0])))
+            else:
+                lo, hi = min(s[0] for s in chosen), max(s[1] for s in chosen)
+                if hi - lo > self.reach or any(
+                        canon[p] in self.unless for p in range(max(0, lo - 1),
+                                                                min(len(canon), hi + 2))):
+                    continue
+                positions = tuple(sorted({p for s in chosen for p in range(s[0], s[1] + 1)}))
+                hits.append(Hit(self.phrase, lo, hi, 1.0, positions))
+        return hits
+
+
+def _activity_time(toks: Tokens, hit: Hit, topic_hits: list[Hit]) -> bool:
+    """"been dancing 20 yrs", "training for 3 weeks": the time is the activity's, not the
+    twitching's (unless the -ing word is the twitching: "twitching for 3 weeks")."""
+    first = toks.words[hit.start]
+    if not (first.startswith("#") or first == "for"):
+        return False  # "since january" dates the twitch, whatever came before
+    p = hit.start - 1
+    if p >= 0 and toks.words[p] == "for":
+        p -= 1
+    if p < 0 or not toks.words[p].endswith("ing") or len(toks.words[p]) < 5:
+        return False
+    return not any(h.start <= p <= h.end for h in topic_hits)
+
+
+_COMPARATIVES = frozenset({"weaker", "stronger", "smaller", "bigger"})
+_IMBALANCE = frozenset({"imbalance", "imbalanced", "imbalances", "dominant", "asymmetry"})
+
+
+def _compared(toks: Tokens, hit: Hit) -> bool:
+    """"a known imbalance, the weaker leg twitches": one side compared with the other, said of
+    an imbalance known before, is no new weakness ("one arm feels weaker than the other" is)."""
+    return toks.words[hit.end] in _COMPARATIVES and not _IMBALANCE.isdisjoint(toks.words)
 
 
 def _excluded(toks: Tokens, hit: Hit, lists: tuple[set[str], set[str]] | None) -> bool:

@@ -21,10 +21,14 @@ from knowledge.matcher import Matcher
 # 97.2%, multi 91.6%, negated 99.6%, questions 95.5%, see_doctor+ 98.3%, urgent 100%, false
 # alarms 0.3%, off-topic 98.3%, false rejects 0.6%; after round 4: top-1 90.4%, top-3 97.1%,
 # multi 93.4%, questions 98.5%, urgent 100% (172/172); floors just under these)
+# Measured on the whole tuning set in round 5 (after the round-4 held-out messages moved in):
+# top-1 88.1%, top-3 95.8%, multi 91.3%, negated 99.4%, questions 95.7%, spurious questions
+# 0.6%, see_doctor+ 97.6%, urgent 100% (248/248), false alarms 0.4%, off-topic 97.8%, false
+# rejects 1.0%.
 TUNING_FLOORS = {
-    "top1": 0.90, "top3_any": 0.97, "multi_all": 0.93, "negated_first": 0.995,
-    "questions": 0.98, "doctor_recall": 0.98, "urgent_recall": 1.00, "false_alarms": 0.005,
-    "off_rejected": 0.98, "off_false": 0.007, "question_false": 0.005,
+    "top1": 0.875, "top3_any": 0.955, "multi_all": 0.91, "negated_first": 0.99,
+    "questions": 0.955, "doctor_recall": 0.97, "urgent_recall": 1.00, "false_alarms": 0.005,
+    "off_rejected": 0.975, "off_false": 0.011, "question_false": 0.007,
 }
 # Regression guards just under the held-out figures measured once the matcher was frozen
 # (benchmarks/match_bench.py): top-1 81.7%, top-3 92.9%, multi 85.2%, negated 100%, questions

@@ -491,3 +491,76 @@ def test_indirect_questions(matcher: Matcher, text: str, question: str) -> None:
     result = matcher.match(text)
     assert result.question is not None and result.question.id == question, (
         text, matcher.explain(text)["question_candidates"])
+
+
+@pytest.mark.parametrize("text", [
+    "my piss went the colour of cola after the hyrox and both calves are spasming",   # urine+colour
+    "toilet trip after the marathon and it was soy-sauce brown, hamstrings twitching",
+    "couldn't pull any air into my lungs after the sled push, quads twitching",       # inability
+    "my breath never came back after the 400s and my calves are cramping",
+    "a crushing weight on my breastbone since the workout, calf twitching",           # chest
+    "one side of my body went limp after the class and my thigh twitches",            # one side
+    "my speech came out mushy talking to the coach after squats, calf twitching",     # speech
+    "I couldn't get the words out after the session and my forearm keeps twitching",
+])
+def test_urgent_signs_compose_from_word_families(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).triage == "urgent"
+
+
+@pytest.mark.parametrize("text", [
+    "no brownish pee at all, calves just twitchy after the long run",        # denied companion
+    "my pee is dark yellow, probably just thirsty, calves twitching",         # not the colour
+    "breathing hard after the sprints like always, calves twitching",         # no inability
+    "chest day was brutal and my pec keeps twitching",                        # trained, no pain
+    "my weaker leg twitches after squats, physio says it's an old imbalance",  # a comparison
+    "knees collapsed in on the squats and now my quad twitches",              # not a person
+    "hips sagging on every plank and my lower back twitches",                 # not a face
+])
+def test_composed_signs_do_not_fire_on_lookalikes(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).triage != "urgent"
+    assert "weakness" not in [w.id for w in matcher.match(text).warning_signs]
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("could all the pressure at work be what's behind my calves jumping after gym", "stress"),
+    ("does feeling on edge all week make your legs twitch more after training?", "stress"),
+    ("my doctor mentioned my thyroid, could that be causing the twitching after lifting",
+     "underlying"),
+])
+def test_a_causal_question_about_a_named_cause(matcher: Matcher, text: str,
+                                               question: str) -> None:
+    got = matcher.match(text)
+    assert got.question is not None and got.question.id == question
+
+
+def test_a_causal_statement_is_no_question(matcher: Matcher) -> None:
+    got = matcher.match("work stress is making my calves twitch after the gym")
+    assert got.question is None
+    assert ids(got)[0] == "stress"
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("it's not the water, I get through three litres a day, but my calves twitch after runs",
+     "dehydration"),
+    ("not the stretching either, I do ten minutes, yet my quads still flicker after squats",
+     "warmup"),
+])
+def test_not_the_cause_is_denial_not_lack(matcher: Matcher, text: str, denied: str) -> None:
+    got = matcher.match(text)
+    assert denied not in ids(got)[:1]
+    assert denied in got.negated
+
+
+def test_not_doing_it_is_still_a_lack(matcher: Matcher) -> None:
+    got = matcher.match("honestly not drinking water at all on shift, calves twitching after gym")
+    assert ids(got)[0] == "dehydration"
+
+
+@pytest.mark.parametrize(("text", "level"), [
+    ("been rowing for 8 years and my forearm twitches after erg sessions", "self_care"),
+    ("my forearm has been twitching for 8 weeks after erg sessions", "see_doctor"),
+    ("coach says I'm quad dominant, the stronger leg twitches after lunges", "self_care"),
+    ("out of nowhere one hand feels weaker than the other and it twitches", "see_doctor"),
+])
+def test_whose_time_and_which_weakness(matcher: Matcher, text: str, level: str) -> None:
+    assert matcher.match(text).triage == level
