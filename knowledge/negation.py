@@ -20,7 +20,8 @@ _PRONOUNS = frozenset({"it", "that", "this", "the", "a", "for", "to"})
 VERDICT_REACH = 6  # words a bare verdict may have
 # read through between a negation and its phrase: "didn't go heavier", "never train without"
 _LIGHT_VERBS = frozenset({"go", "went", "gone", "going", "train", "trained", "training", "push",
-                          "pushed", "lift", "lifted", "start", "started"})
+                          "pushed", "lift", "lifted", "start", "started", "tracking", "track",
+                          "counting", "getting", "eating"})  # "not really tracking protein"
 # "not a warm up thing", "not a hydration issue": the negation denies the phrase as a cause
 _ISSUE_NOUNS = frozenset({"thing", "issue", "problem", "factor", "culprit"})
 LEFT_REACH = 5   # words read back from a phrase (fillers included)
@@ -157,6 +158,9 @@ class ScopeReader:
                 here = scope[p]  # a list item after a comma: read on into the list
                 skips += 1
             kind, size = self._kind_or_amount(toks, p, True, seen)
+            if kind == "neg" and canon[p] == "no" and p + 1 == start and canon[start] in (
+                    "not", "never"):
+                return  # "nah, not tired": an interjection before the phrase's own negation
             if kind == "neg":
                 seen.negs += 1
                 seen.cue.append(" ".join(toks.surface[p - size + 1:p + 1]))
@@ -176,8 +180,10 @@ class ScopeReader:
 
     def _light_verb(self, toks: Tokens, p: int) -> bool:
         """"didn't GO heavier", "never TRAIN without": a light verb right after a negation."""
-        return toks.words[p] in _LIGHT_VERBS and p >= 1 and toks.canon[p - 1] in self.neg_words \
-            and toks.words[p - 1] not in _AFTER_NEGATIONS
+        if toks.words[p] not in _LIGHT_VERBS or p < 1:
+            return False
+        q = p - 2 if p >= 2 and toks.words[p - 1] in ("really", "even", "actually") else p - 1
+        return toks.canon[q] in self.neg_words and toks.words[q] not in _AFTER_NEGATIONS
 
     @staticmethod
     def _scope_start(toks: Tokens, p: int) -> int:

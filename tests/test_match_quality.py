@@ -25,10 +25,14 @@ from knowledge.matcher import Matcher
 # top-1 88.1%, top-3 95.8%, multi 91.3%, negated 99.4%, questions 95.7%, spurious questions
 # 0.6%, see_doctor+ 97.6%, urgent 100% (248/248), false alarms 0.4%, off-topic 97.8%, false
 # rejects 1.0%.
+# Round 6 (3725 messages: the round-5 held-out set folded in, plus 16 round-6 ones), measured
+# after round 6: top-1 90.4%, top-3 98.1%, multi 91.5%, negated 99.5%, questions 97.0%,
+# spurious questions 0.7%, see_doctor+ 97.3%, urgent 100% (280/280), false alarms 0.5%,
+# off-topic 97.7%, false rejects 0.6%.
 TUNING_FLOORS = {
-    "top1": 0.875, "top3_any": 0.955, "multi_all": 0.91, "negated_first": 0.99,
-    "questions": 0.955, "doctor_recall": 0.97, "urgent_recall": 1.00, "false_alarms": 0.005,
-    "off_rejected": 0.975, "off_false": 0.011, "question_false": 0.007,
+    "top1": 0.90, "top3_any": 0.98, "multi_all": 0.91, "negated_first": 0.99,
+    "questions": 0.965, "doctor_recall": 0.97, "urgent_recall": 1.00, "false_alarms": 0.006,
+    "off_rejected": 0.975, "off_false": 0.007, "question_false": 0.007,
 }
 # Regression guards just under the held-out figures measured once the matcher was frozen
 # (benchmarks/match_bench.py): top-1 81.7%, top-3 92.9%, multi 85.2%, negated 100%, questions

@@ -564,3 +564,35 @@ def test_not_doing_it_is_still_a_lack(matcher: Matcher) -> None:
 ])
 def test_whose_time_and_which_weakness(matcher: Matcher, text: str, level: str) -> None:
     assert matcher.match(text).triage == level
+
+
+def test_nah_before_a_denial_is_an_interjection(matcher: Matcher) -> None:
+    got = matcher.match("nah not tired at all, but my hand tingles and the forearm twitches")
+    assert ids(got)[:1] == ["nerve"]
+    assert "fatigue" not in ids(got)
+
+
+def test_negation_reads_through_a_light_verb_and_an_adverb(matcher: Matcher) -> None:
+    got = matcher.match("vegan and not really tracking protein, calves twitch after runs")
+    assert ids(got)[:1] == ["nutrition"]
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("it is normal that my calves twitch after runs?", "normal"),
+    ("any tips so it does not come back? quads flicker after squats", "prevent"),
+    ("my back twitches after deadlifts, when does it become a problem", "concern"),
+])
+def test_round6_question_shapes(matcher: Matcher, text: str, question: str) -> None:
+    got = matcher.match(text).question
+    assert got is not None and got.id == question
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("work is a dumpster fire right now and my neck twitches after the gym", "stress"),
+    ("went straight into deadlifts without my band work, back muscle twitching", "warmup"),
+    ("coach keeps correcting my alignment and my thigh is twitching tonight", "form"),
+    ("first session in years and my hamstrings are spasming", "overexertion"),
+    ("my chest is doing the jiggle thing after 300 pushups", "fatigue"),
+])
+def test_round6_circumstance_families(matcher: Matcher, text: str, cause: str) -> None:
+    assert cause in ids(matcher.match(text))
