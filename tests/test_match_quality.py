@@ -34,15 +34,16 @@ TUNING_FLOORS = {
     "questions": 0.965, "doctor_recall": 0.97, "urgent_recall": 1.00, "false_alarms": 0.006,
     "off_rejected": 0.975, "off_false": 0.007, "question_false": 0.007,
 }
-# Regression guards just under the held-out figures measured once the matcher was frozen
-# (benchmarks/match_bench.py): top-1 81.7%, top-3 92.9%, multi 85.2%, negated 100%, questions
-# 87.5%, see_doctor+ 95.1%, urgent 89.5% (17/19), false alarms 0%, off-topic 100%, false
-# rejects 1.4%. The targets are higher for top-1, top-3 and urgent recall (100%): those
-# gaps are known and reported, and must be closed on the tuning set, never by tuning on this one.
+# Regression guards just under the figures measured once on the current held-out set (470
+# messages by two blind authors, round 6; benchmarks/match_bench.py): top-1 85.8% (90.7% any
+# expected first), top-3 92.5%, multi 84.9%, negated first 0/52, questions 92.1%, see_doctor+
+# 94.0%, urgent 100% (33/33), false alarms 0.6%, off-topic 95.2%, false rejects 1.0%.
+# The targets are higher for top-1 (90%), top-3 (98%), multi (90%) and see_doctor+
+# (95%): those gaps are known and reported; they are closed on the tuning set, never here.
 HELDOUT_FLOORS = {
-    "top1": 0.80, "top3_any": 0.91, "multi_all": 0.81, "negated_first": 0.95,
-    "questions": 0.85, "doctor_recall": 0.92, "urgent_recall": 0.89, "false_alarms": 0.02,
-    "off_rejected": 0.95, "off_false": 0.03,
+    "top1": 0.85, "top3_any": 0.92, "multi_all": 0.84, "negated_first": 0.98,
+    "questions": 0.91, "doctor_recall": 0.93, "urgent_recall": 1.00, "false_alarms": 0.01,
+    "off_rejected": 0.95, "off_false": 0.015, "question_false": 0.005,
 }
 _HIGHER = {m.key: m.higher for m in METRICS}
 
