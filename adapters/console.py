@@ -7,6 +7,7 @@ import logging
 import re
 from typing import TextIO
 
+from dialogs import texts
 from dialogs.service import DialogService
 from dialogs.types import (
     Bullets,
@@ -23,7 +24,7 @@ from dialogs.types import (
 log = logging.getLogger(__name__)
 
 PLATFORM = "console"
-MENTION = "@aftertwitch"
+MENTION = f"@{texts.BOT_NAME}"
 _NUMBER = re.compile(r"^\s*(\d{1,4})\s*$")
 _COMMAND = re.compile(r"^/(\S*)\s*(.*)$", re.DOTALL)
 

@@ -31,7 +31,9 @@ def clean(text: str) -> tuple[str, Problem | None]:
         ch if unicodedata.category(ch) not in _BAD_CATEGORIES and ch != "\ufffd" else " "
         for ch in sample
     )
-    kept = " ".join(kept.split())[:MAX_CHARS]
+    # Spaces fold, but a line break stays: the matcher reads it as the end of a sentence.
+    lines = (" ".join(line.split()) for line in kept.splitlines())
+    kept = "\n".join(line for line in lines if line)[:MAX_CHARS]
     if not any(ch.isalnum() for ch in kept):
         return "", Problem.NO_WORDS
     return kept, None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from knowledge.normalize import Tokens
 from knowledge.schema import Lexicon
+from knowledge.scoring import dedupe
 
 _COORDINATORS = frozenset({"or", "nor"})
 _AFTER_NEGATIONS = frozenset({"nothing", "none", "nada", "zilch"})
@@ -219,7 +220,7 @@ class ScopeReader:
                 elif 1 <= steps <= 3 and toks.words[p] == "not" and all(
                         toks.words[q] in _AUXILIARIES for q in range(end + 1, p)):
                     seen.negs += 1  # "form hasn't changed", "sleep isn't an issue"
-                    seen.cue.append(" ".join(_dedupe(toks.surface[end + 1:p + 1])))
+                    seen.cue.append(" ".join(dedupe(toks.surface[end + 1:p + 1])))
                     return
             elif kind:
                 seen.found[kind] = True
@@ -261,7 +262,7 @@ class ScopeReader:
             return  # a real clause: "stress? not sure", "water, then legs"
         if "neg" in kinds or ("good" in kinds and "bad" not in kinds):
             seen.denied = True
-            seen.cue.append(" ".join(_dedupe(toks.surface[words[0]:words[-1] + 1])))
+            seen.cue.append(" ".join(dedupe(toks.surface[words[0]:words[-1] + 1])))
 
     def _next_word(self, toks: Tokens, p: int, here: int) -> int | None:
         """The next non-filler word in the scope (articles and 'the' skipped)."""
@@ -272,11 +273,6 @@ class ScopeReader:
             p += 1
             steps += 1
         return None
-
-
-def _dedupe(words: list[str]) -> list[str]:
-    """Contractions expand to two words of one surface ("it's" -> it is): say it once."""
-    return [w for i, w in enumerate(words) if i == 0 or words[i - 1] != w]
 
 
 def polarity(kind: str, ctx: Context) -> float:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 TRIAGE_ORDER = {"self_care": 0, "see_doctor": 1, "urgent": 2}
@@ -62,6 +62,3 @@ class MatchResult:
             ],
             "off_topic": self.off_topic,
         }
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
