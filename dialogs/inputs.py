@@ -28,7 +28,8 @@ def clean(text: str) -> tuple[str, Problem | None]:
     if bad / len(sample) > 0.2:
         return "", Problem.UNREADABLE
     kept = "".join(
-        ch if unicodedata.category(ch) not in _BAD_CATEGORIES and ch != "\ufffd" else " "
+        ch if ch == "\n" or (unicodedata.category(ch) not in _BAD_CATEGORIES and ch != "\ufffd")
+        else " "
         for ch in sample
     )
     # Spaces fold, but a line break stays: the matcher reads it as the end of a sentence.
