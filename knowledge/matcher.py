@@ -305,7 +305,7 @@ class Matcher:
             if not ctx.negated and set(hit.positions) <= denied:
                 ctx = Context(negated=True, cue="denied with the warning sign")
             elif hit.phrase.kind in ("lacks", "for") and copular_denial(
-                    toks.words, hit.start, hit.end):
+                    toks.words, hit.start, hit.end, toks.scope):
                 ctx = Context(denied=True, cue="not the")  # "it's not the water"
             sign = polarity(hit.phrase.kind, ctx)
             strength = sign * hit.phrase.weight * hit.quality * self.cause_weight.get(

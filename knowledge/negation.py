@@ -22,7 +22,8 @@ VERDICT_REACH = 6  # words a bare verdict may have
 # read through between a negation and its phrase: "didn't go heavier", "never train without"
 _LIGHT_VERBS = frozenset({"go", "went", "gone", "going", "train", "trained", "training", "push",
                           "pushed", "lift", "lifted", "start", "started", "tracking", "track",
-                          "counting", "getting", "eating"})  # "not really tracking protein"
+                          "counting", "getting", "eating", "given", "give", "giving",
+                          "taken", "take", "taking", "took"})  # "not really tracking protein"
 # "not a warm up thing", "not a hydration issue": the negation denies the phrase as a cause
 _ISSUE_NOUNS = frozenset({"thing", "issue", "problem", "factor", "culprit"})
 LEFT_REACH = 5   # words read back from a phrase (fillers included)
@@ -297,9 +298,11 @@ _DETERMINERS = frozenset({"the", "a", "an", "that", "this", "my", "your", "any"}
 _DO = frozenset({"do", "did", "does", "doing", "can", "could", "would", "will", "should"})
 
 
-def copular_denial(words: list[str], start: int, end: int) -> bool:
+def copular_denial(words: list[str], start: int, end: int,
+                   scope: list[int] | None = None) -> bool:
     """"it's not the water", "not the warm-up", "not water either": the cause itself is denied,
-    not a lack of it (as in "not drinking water", "did not warm up")."""
+    not a lack of it (as in "not drinking water", "did not warm up"). With `scope`, the "not"
+    must be in the phrase's own clause: "sleep is fine so not that. work stress" is no denial."""
     if words[start] == "not" and start + 1 <= end:  # a phrase with its own negation
         start = start + 2 if words[start + 1] in _DETERMINERS else start + 1
         if start > end or words[start - 1] not in _DETERMINERS:
@@ -309,5 +312,7 @@ def copular_denial(words: list[str], start: int, end: int) -> bool:
     if determined:
         p -= 1
     if p < 0 or words[p] != "not" or (p >= 1 and words[p - 1] in _DO):
+        return False
+    if scope is not None and scope[p] != scope[start]:
         return False
     return determined or (end + 1 < len(words) and words[end + 1] == "either")

@@ -29,10 +29,13 @@ from knowledge.matcher import Matcher
 # after round 6: top-1 90.4%, top-3 98.1%, multi 91.5%, negated 99.5%, questions 97.0%,
 # spurious questions 0.7%, see_doctor+ 97.3%, urgent 100% (280/280), false alarms 0.5%,
 # off-topic 97.7%, false rejects 0.6%.
+# Just under the tuning figures measured after round 6's set joined it (2349 messages): top-1
+# 90.2%, top-3 97.7%, multi 90.7%, questions 96.5%, see_doctor+ 96.9%, urgent 100%, false
+# alarms 0.5%, off-topic 97.4%, false rejects 0.6%, spurious questions 0.6%.
 TUNING_FLOORS = {
-    "top1": 0.90, "top3_any": 0.98, "multi_all": 0.91, "negated_first": 0.99,
-    "questions": 0.965, "doctor_recall": 0.97, "urgent_recall": 1.00, "false_alarms": 0.006,
-    "off_rejected": 0.975, "off_false": 0.007, "question_false": 0.007,
+    "top1": 0.90, "top3_any": 0.975, "multi_all": 0.905, "negated_first": 0.99,
+    "questions": 0.96, "doctor_recall": 0.965, "urgent_recall": 1.00, "false_alarms": 0.006,
+    "off_rejected": 0.97, "off_false": 0.007, "question_false": 0.007,
 }
 # Regression guards just under the figures measured once on the current held-out set (470
 # messages by two blind authors, round 6; benchmarks/match_bench.py): top-1 85.8% (90.7% any

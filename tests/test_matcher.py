@@ -596,3 +596,19 @@ def test_round6_question_shapes(matcher: Matcher, text: str, question: str) -> N
 ])
 def test_round6_circumstance_families(matcher: Matcher, text: str, cause: str) -> None:
     assert cause in ids(matcher.match(text))
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    # a verdict closing the previous sentence does not deny the next one's cause
+    ("water intake is great, so not that. exam stress is crazy though, thigh twitching", "stress"),
+    # a negation reads through "given myself" / "taken" to the rest it denies
+    ("i have not given myself a rest day in weeks and my calf twitches", "rest"),
+    # "chill" describing the session is no denial of stress
+    ("easy chill row today but so anxious lately, forearm twitching", "stress"),
+    # a small amount of water: "half a bottle"
+    ("had maybe half a bottle of water all session, quads twitching", "dehydration"),
+    # wriggle / jitter words keep the message on topic
+    ("sprinted in the heatwave and my hamstring does a little wriggle now", "dehydration"),
+])
+def test_round6_word_families(matcher: Matcher, text: str, cause: str) -> None:
+    assert cause in ids(matcher.match(text))[:3]
