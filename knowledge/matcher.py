@@ -252,7 +252,7 @@ class Matcher:
         if a.question is not None:
             a.question = self.asking.refer(a.toks, a.question, a.nets, CAUSE_THRESHOLD)
         urgent = [s for s in a.signs if s.kept and s.level == "urgent"]
-        on_topic = topic or a.question is not None or bool(urgent)
+        on_topic = topic or a.question is not None or bool(urgent) or self._differential(a)
         if not on_topic:
             a.off_topic_reason = "no twitching, spasm or cramp words, no article question"
             a.result = MatchResult(off_topic=True, negated=tuple(
@@ -260,6 +260,17 @@ class Matcher:
             return a
         a.result = self._result(a)
         return a
+
+    @staticmethod
+    def _differential(a: Analysis) -> bool:
+        """A reply weighing causes: one ruled out ("it's not stress", "plenty of sleep") and
+        another one said of it ("but I skipped the warm-up") is about the twitch even without
+        naming it again."""
+        ruled_out = {cid for cid, found in a.causes.items() if any(
+            f.strength < 0 and (f.ctx.negated or f.ctx.denied)
+            for f in found)}
+        return bool(ruled_out) and any(
+            net >= CAUSE_THRESHOLD and cid not in ruled_out for cid, net in a.nets.items())
 
     def _body_in(self, toks: Tokens, lo: int, hi: int, here: int, skip: tuple[int, ...] = ()
                  ) -> bool:

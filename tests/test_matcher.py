@@ -612,3 +612,34 @@ def test_round6_circumstance_families(matcher: Matcher, text: str, cause: str) -
 ])
 def test_round6_word_families(matcher: Matcher, text: str, cause: str) -> None:
     assert cause in ids(matcher.match(text))[:3]
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("honestly it isn't my sleep, but i ran a half marathon with zero warm-up", "warmup"),
+    ("hydration's not the problem, i just went way too hard on the rower", "overexertion"),
+])
+def test_a_reply_ruling_one_cause_out_and_naming_another_is_on_topic(
+        matcher: Matcher, text: str, cause: str) -> None:
+    got = matcher.match(text)
+    assert not got.off_topic
+    assert cause in ids(got)[:3]
+
+
+@pytest.mark.parametrize("text", [
+    "what's a good warm up for sprint day",
+    "is it ok to do HIIT on an empty stomach",
+])
+def test_a_bare_cause_word_with_praise_stays_off_topic(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).off_topic
+
+
+@pytest.mark.parametrize("text", [
+    "after sprints my hamstrings are doing the salsa",
+    "calf doing a jig since leg day",
+])
+def test_dance_idioms_next_to_a_muscle_are_the_twitch(matcher: Matcher, text: str) -> None:
+    assert not matcher.match(text).off_topic
+
+
+def test_a_dance_class_alone_is_not_the_twitch(matcher: Matcher) -> None:
+    assert matcher.match("anyone up for a salsa class thursday").off_topic
