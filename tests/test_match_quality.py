@@ -41,16 +41,16 @@ TUNING_FLOORS = {
     "questions": 0.95, "doctor_recall": 0.965, "urgent_recall": 1.00, "false_alarms": 0.006,
     "off_rejected": 0.97, "off_false": 0.007, "question_false": 0.007,
 }
-# Regression guards just under the figures measured once on the current held-out set (453
-# messages by two blind authors, round 7; benchmarks/match_bench.py): top-1 85.5% (88.7% any
-# expected first), top-3 91.5%, multi 92.3%, negated first 0/51, questions 83.6%, see_doctor+
-# 95.1%, urgent 100% (31/31), false alarms 1.0%, off-topic 100%, false rejects 2.8%.
-# The targets are higher for top-1 (90%), top-3 (98%) and questions (90%): those gaps
-# are known and reported; they are closed on the tuning set, never here.
+# Regression guards just under the figures measured once on the current held-out set (450
+# messages by two blind authors, round 8; benchmarks/match_bench.py): top-1 87.7% (92.5% any
+# expected first), top-3 94.9%, multi 84.9%, negated first 0/50, questions 84.8%, see_doctor+
+# 98.8%, urgent 100% (32/32), false alarms 0.7%, off-topic 100%, false rejects 1.8%.
+# The targets are higher for top-1 (90%), top-3 (98%), multi (90%) and questions
+# (90%): those gaps are known and reported; they are closed on the tuning set, never here.
 HELDOUT_FLOORS = {
-    "top1": 0.85, "top3_any": 0.91, "multi_all": 0.92, "negated_first": 0.98,
-    "questions": 0.83, "doctor_recall": 0.95, "urgent_recall": 1.00, "false_alarms": 0.015,
-    "off_rejected": 0.98, "off_false": 0.03, "question_false": 0.015,
+    "top1": 0.87, "top3_any": 0.94, "multi_all": 0.84, "negated_first": 0.98,
+    "questions": 0.84, "doctor_recall": 0.98, "urgent_recall": 1.00, "false_alarms": 0.01,
+    "off_rejected": 0.98, "off_false": 0.02, "question_false": 0.005,
 }
 _HIGHER = {m.key: m.higher for m in METRICS}
 
