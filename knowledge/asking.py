@@ -39,6 +39,7 @@ _CAUSAL = frozenset({"cause", "causes", "causing", "caused", "make", "makes", "m
                      "leading", "show", "shows", "showing", "blame", "linked", "link", "related",
                      "connected", "contribute", "contributing"})
 _CAUSAL_QUESTIONS = (("stress", "stress"), ("condition", "underlying"))  # cause -> question
+_CAUSAL_CAUSES = frozenset(cause for cause, _ in _CAUSAL_QUESTIONS)
 CAUSAL_SCORE = 0.8
 
 
@@ -150,7 +151,7 @@ class QuestionReader:
                 phrase = self.first.get(question)
                 net = nets.get(cause, 0.0)
                 if phrase is not None and net >= threshold and all(
-                        net >= v for c, v in nets.items() if c in dict(_CAUSAL_QUESTIONS)):
+                        net >= v for c, v in nets.items() if c in _CAUSAL_CAUSES):
                     return Hit(phrase, p, p, CAUSAL_SCORE, (p,)), CAUSAL_SCORE
         return None
 

@@ -119,6 +119,7 @@ class Matcher:
             seq[0] for seq, kind in self.scope.kinds.items() if kind in ("neg", "deficit")
             and len(seq) == 1)
         self.order = {c.id: i for i, c in enumerate(knowledge.causes)}
+        self.warning_order = {w.id: i for i, w in enumerate(knowledge.warnings)}
         self.cause_weight = {c.id: c.weight for c in knowledge.causes}
         self.asking = QuestionReader(self.scope, self.stopwords, self.question_starts,
                                      {q.id: i for i, q in enumerate(knowledge.questions)},
@@ -387,7 +388,7 @@ class Matcher:
             prev = signs.get(owner)
             evidence = (*prev.evidence, s.evidence) if prev else (s.evidence,)
             signs[owner] = WarningHit(owner, s.level, tuple(dedupe(list(evidence))))
-        order = {w.id: i for i, w in enumerate(self.knowledge.warnings)}
+        order = self.warning_order
         warning_signs = tuple(sorted(signs.values(), key=lambda w: (
             -TRIAGE_ORDER[w.level], order[w.id])))
         triage = max((w.level for w in warning_signs), key=TRIAGE_ORDER.__getitem__,
