@@ -28,16 +28,17 @@ _PREFER = {"manage": "prevent"}
 _ANAPHORA = frozenset({"that", "they", "it", "this", "these", "those", "what"})
 
 
-# "i wonder whether ...", "wanted to ask if ...": an embedded question
+# "i wonder whether ...", "trying to figure out how ...": an embedded question
 _ASKING = frozenset({"ask", "asking", "wonder", "wondering", "wondered", "know", "curious",
-                     "sure", "tell"})
-_WHETHER = frozenset({"whether", "if"})
+                     "sure", "tell", "figure", "understand", "find", "learn", "explain",
+                     "idea", "ideas", "clue", "advise", "googling", "researching"})
+_WHETHER = frozenset({"whether", "if", "how", "what", "why", "when"})
 _PERSONAL = frozenset({"i", "my", "me", "am", "mine"})  # a search-like query is impersonal
 # A causal question ("could X be behind ...", "does X make you twitch") asks about the cause X
 _CAUSAL = frozenset({"cause", "causes", "causing", "caused", "make", "makes", "making", "behind",
                      "trigger", "triggers", "triggering", "responsible", "why", "lead", "leads",
                      "leading", "show", "shows", "showing", "blame", "linked", "link", "related",
-                     "connected", "contribute", "contributing"})
+                     "connected", "contribute", "contributing", "from", "due", "because"})
 _CAUSAL_QUESTIONS = (("stress", "stress"), ("condition", "underlying"))  # cause -> question
 _CAUSAL_CAUSES = frozenset(cause for cause, _ in _CAUSAL_QUESTIONS)
 CAUSAL_SCORE = 0.8
@@ -46,7 +47,9 @@ CAUSAL_SCORE = 0.8
 def _embedded(words: list[str]) -> int | None:
     """Where an indirect question starts ("whether" after "ask", "wonder", "know"), if any."""
     for p, w in enumerate(words):
-        if w in _WHETHER and any(words[q] in _ASKING for q in range(max(0, p - 3), p)):
+        if w in _WHETHER and any(words[q] in _ASKING and not (  # "no idea why" asks nothing
+                q >= 1 and words[q] in ("idea", "clue") and words[q - 1] == "no")
+                for q in range(max(0, p - 3), p)):
             return p
     return None
 
@@ -147,6 +150,9 @@ class QuestionReader:
             if w not in _CAUSAL or not (toks.question_mark or toks.seg[p] in opens or (
                     asked_from is not None and p > asked_from)):
                 continue
+            if any(toks.words[q] in _HEDGES for q in range(len(toks.words))
+                   if toks.seg[q] == toks.seg[p]):
+                continue  # "maybe it's stress from work?" guesses, it doesn't ask
             for cause, question in _CAUSAL_QUESTIONS:
                 phrase = self.first.get(question)
                 net = nets.get(cause, 0.0)

@@ -28,7 +28,13 @@ _RE_TOKEN = re.compile(
 _RE_24_7 = re.compile(r"\b24\s*/\s*7\b")
 _RE_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
 # a tag question makes a statement a question: "standard gym stuff or nah"
-_RE_TAG_QUESTION = re.compile(r"\bor (?:nah|nope|not|no|what|nah bro)\W*$")
+# A question without "?": a tag ("..., is it", "after gym right", "or nah") or a plea at the end
+_RE_TAG_QUESTION = re.compile(
+    r"(?:\bor (?:nah|nope|not|no|what|nah bro)"
+    r"|,\s*(?:is it|isn'?t it|innit|right|yeah|yes|no|eh|ya|correct|true|ok)"
+    r"|(?<!\bthe )(?<!\bmy )\bright"
+    r"|\b(?:pls|plz|please|pleaseee*)"
+    r")\W*$")
 _RE_PHRASE_TOKEN = re.compile(r"#\w+|" + _RE_TOKEN.pattern)
 
 _NUMBER_WORDS = {
