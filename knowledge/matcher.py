@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge.asking import QuestionReader
+from knowledge.frames import Frame
 from knowledge.negation import Context, ScopeReader, copular_denial, polarity
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.result import TRIAGE_ORDER, CauseHit, MatchResult, QuestionHit, WarningHit
@@ -35,6 +36,7 @@ ADJACENT_BONUS = 0.5     # a phrase right next to a stronger one of the same cau
 BODY_REACH = 5           # a weak twitch word needs a body part this close
 
 _FIRST_PERSON = frozenset({"my", "i", "am", "been", "me"})
+_CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", "only", "yet"})
 _ASKS_ABOUT = {"stress": "stress", "underlying": "condition"}  # question -> its cause
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
 
@@ -84,6 +86,7 @@ class Matcher:
                             *lex.slang.values(), *lex.lemmas.keys(), *lex.lemmas.values()]
         for cause in knowledge.causes:
             texts += [*cause.phrases, *cause.cues, *cause.against, *cause.lacks]
+            texts += [w for rule in cause.compose for g in (*rule.groups, rule.unless) for w in g]
         for question in knowledge.questions:
             texts += question.paraphrases
         for sign in knowledge.warnings:
@@ -108,6 +111,8 @@ class Matcher:
             if len(canon(text)) > 1:
                 self._add(text, "weak", "", gap=1, min_found=1.0)
         self.index = PhraseIndex(self._phrases)
+        self.frames = [Frame(c.id, rule, self.norm, kind="for") for c in knowledge.causes
+                       for rule in c.compose]
         self.weak_topic = {w.casefold() for w in singles}
         self.weak_base = {canon(w)[0] for w in singles if canon(w)}
         self.body = {c for w in lex.body for c in canon(w)}
@@ -234,6 +239,7 @@ class Matcher:
         for pos, word in enumerate(toks.canon):
             where.setdefault(word, []).append(pos)
         hits = self.index.find(toks, where, self.blockers, self.gap_fillers)
+        hits += [h for frame in self.frames for h in frame.find(toks)]
         by_kind: dict[str, list[Hit]] = {}
         for hit in hits:
             by_kind.setdefault(hit.phrase.kind, []).append(hit)
@@ -267,8 +273,11 @@ class Matcher:
         """A reply weighing causes: one ruled out ("it's not stress", "plenty of sleep") and
         another one said of it ("but I skipped the warm-up") is about the twitch even without
         naming it again."""
+        contrast = not a.toks.question_mark and any(w in _CONTRAST for w in a.toks.words)
         ruled_out = {cid for cid, found in a.causes.items() if any(
-            f.strength < 0 and (f.ctx.negated or f.ctx.denied)
+            f.strength < 0 and (f.ctx.negated or f.ctx.denied or (
+                f.hit.phrase.kind == "against" and any(f.hit.phrase.must)) or (  # "not stress"
+                f.hit.phrase.kind == "lacks" and contrast))  # "sleeping fine ... but"
             for f in found)}
         return bool(ruled_out) and any(
             net >= CAUSE_THRESHOLD and cid not in ruled_out for cid, net in a.nets.items())

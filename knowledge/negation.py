@@ -163,6 +163,9 @@ class ScopeReader:
             if kind == "neg" and canon[p] == "no" and p + 1 == start and canon[start] in (
                     "not", "never"):
                 return  # "nah, not tired": an interjection before the phrase's own negation
+            if kind == "neg" and toks.words[p] in _AFTER_NEGATIONS and \
+                    p > self._scope_start(toks, p):
+                return  # "drank nothing in the heat": an object's "nothing" stops at its verb
             if kind == "neg":
                 seen.negs += 1
                 seen.cue.append(" ".join(toks.surface[p - size + 1:p + 1]))

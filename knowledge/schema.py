@@ -32,6 +32,17 @@ def _non_empty(values: list[str]) -> list[str]:
     return cleaned
 
 
+class Compose(_Entry):
+    """A sign made of word families found near each other ("pee" ... "cola-coloured")."""
+
+    groups: list[list[str]] = Field(min_length=2, description="one word of each, near")
+    reach: int = Field(default=5, ge=1, description="words allowed between first and last")
+    ordered: bool = Field(default=False, description="the groups must come in this order")
+    unless: list[str] = Field(
+        default_factory=list, description="a word of these in or next to the span cancels it")
+    weight: float = Field(default=1.0, gt=0, le=1, description="how much one find counts")
+
+
 class Cause(_Entry):
     """One of the article's ten causes, with the words people use for it."""
 
@@ -50,6 +61,8 @@ class Cause(_Entry):
         default_factory=list,
         description="what protects from it (water, warm-up, sleep): missing it points here, "
                     "having it counts against")
+    compose: list[Compose] = Field(
+        default_factory=list, description="the cause as word families near each other")
     self_care: list[str] = Field(min_length=1)
     prevention: list[str] = Field(min_length=1)
 
@@ -84,16 +97,6 @@ class PreventionTip(_Entry):
     section: str = Field(min_length=1)
     label: str = Field(min_length=1)
     text: str = Field(min_length=1)
-
-
-class Compose(_Entry):
-    """A sign made of word families found near each other ("pee" ... "cola-coloured")."""
-
-    groups: list[list[str]] = Field(min_length=2, description="one word of each, near")
-    reach: int = Field(default=5, ge=1, description="words allowed between first and last")
-    ordered: bool = Field(default=False, description="the groups must come in this order")
-    unless: list[str] = Field(
-        default_factory=list, description="a word of these in or next to the span cancels it")
 
 
 class WarningSign(_Entry):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from knowledge.frames import COMPOSED, Frame
 from knowledge.negation import ScopeReader
 from knowledge.normalize import Normalizer, Tokens
-from knowledge.schema import Compose, Knowledge
-from knowledge.scoring import Hit, Phrase, dedupe
+from knowledge.schema import Knowledge
+from knowledge.scoring import Hit, dedupe
 
 REQUIRE_REACH = 6  # a sign's `requires` word must be this close ("chest ... tight")
 
@@ -63,7 +64,7 @@ class SignReader:
             return {w for text in texts for w in norm.tokens(text, knowledge=True).words}
 
         self.excludes = {w.id: (plain(w.excludes), plain(w.excludes_after)) for w in signs}
-        self.rules = [_Rule(w.id, rule, norm) for w in signs for rule in w.compose]
+        self.rules = [Frame(w.id, rule, norm) for w in signs for rule in w.compose]
 
     def read(self, toks: Tokens, by_kind: dict[str, list[Hit]],
              topic_hits: list[Hit]) -> list[SignFound]:
@@ -162,68 +163,6 @@ class SignReader:
             p -= 1
             steps += 1
         return False
-
-
-COMPOSED = "composed"  # a sign found as word families near each other, not as one phrase
-
-
-class _Rule:
-    """One `compose` rule: a word of every group within `reach`, in one sentence."""
-
-    def __init__(self, owner: str, rule: Compose, norm: Normalizer) -> None:
-        def seqs(words: list[str]) -> list[tuple[str, ...]]:
-            return [tuple(norm.phrase(w)) for w in words if norm.phrase(w)]
-
-        self.by_first: list[dict[str, list[tuple[str, ...]]]] = []
-        for g in rule.groups:  # each group by its sequences' first word
-            first: dict[str, list[tuple[str, ...]]] = {}
-            for seq in dict.fromkeys(seqs(g)):
-                first.setdefault(seq[0], []).append(seq)
-            self.by_first.append(first)
-        self.unless = {t for s in seqs(rule.unless) for t in s}
-        self.reach: int = rule.reach
-        self.ordered: bool = rule.ordered
-        text = " + ".join("/".join(list(g)[:3]) for g in self.by_first)
-        self.phrase = Phrase(text=text, tokens=(), weights=(), content=(), kind=COMPOSED,
-                             owner=owner, min_found=1.0)
-
-    @staticmethod
-    def _spans(canon: list[str], present: set[str], group: dict[str, list[tuple[str, ...]]]
-               ) -> list[tuple[int, int]]:
-        if present.isdisjoint(group):
-            return []
-        return [(p, p + len(s) - 1) for p, w in enumerate(canon) for s in group.get(w, ())
-                if tuple(canon[p:p + len(s)]) == s]
-
-    def find(self, toks: Tokens) -> list[Hit]:
-        """Every anchor of the first group with the nearest word of each other group."""
-        canon = toks.canon
-        present = set(canon)
-        spans: list[list[tuple[int, int]]] = []
-        for group in self.by_first:
-            spans.append(self._spans(canon, present, group))
-            if not spans[-1]:
-                return []
-        hits: list[Hit] = []
-        for a in spans[0]:
-            chosen = [a]
-            for later in spans[1:]:
-                prev = chosen[-1]
-                options = [s for s in later if toks.sent[s[0]] == toks.sent[a[0]]
-                           and not (s[0] <= prev[1] and prev[0] <= s[1])
-                           and (not self.ordered or s[0] > prev[1])]
-                if not options:
-                    break
-                chosen.append(min(options, key=lambda s: abs(s[0] - a[0])))
-            else:
-                lo, hi = min(s[0] for s in chosen), max(s[1] for s in chosen)
-                if hi - lo > self.reach or any(
-                        canon[p] in self.unless for p in range(max(0, lo - 1),
-                                                                min(len(canon), hi + 2))):
-                    continue
-                positions = tuple(sorted({p for s in chosen for p in range(s[0], s[1] + 1)}))
-                hits.append(Hit(self.phrase, lo, hi, 1.0, positions))
-        return hits
 
 
 def _activity_time(toks: Tokens, hit: Hit, topic_hits: list[Hit]) -> bool:

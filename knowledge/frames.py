@@ -1,0 +1,68 @@
+"""Word families near each other (`compose` rules): a sign or a cause found as a frame."""
+
+from __future__ import annotations
+
+from knowledge.normalize import Normalizer, Tokens
+from knowledge.schema import Compose
+from knowledge.scoring import Hit, Phrase
+
+COMPOSED = "composed"  # a sign found as word families near each other, not as one phrase
+
+
+class Frame:
+    """One `compose` rule: a word of every group within `reach`, in one sentence."""
+
+    def __init__(self, owner: str, rule: Compose, norm: Normalizer, kind: str = COMPOSED) -> None:
+        def seqs(words: list[str]) -> list[tuple[str, ...]]:
+            return [tuple(norm.phrase(w)) for w in words if norm.phrase(w)]
+
+        self.by_first: list[dict[str, list[tuple[str, ...]]]] = []
+        for g in rule.groups:  # each group by its sequences' first word
+            first: dict[str, list[tuple[str, ...]]] = {}
+            for seq in dict.fromkeys(seqs(g)):
+                first.setdefault(seq[0], []).append(seq)
+            self.by_first.append(first)
+        self.unless = {t for s in seqs(rule.unless) for t in s}
+        self.reach: int = rule.reach
+        self.ordered: bool = rule.ordered
+        text = " + ".join("/".join(list(g)[:3]) for g in self.by_first)
+        self.phrase = Phrase(text=text, tokens=(), weights=(), content=(), kind=kind,
+                             owner=owner, weight=rule.weight, min_found=1.0)
+
+    @staticmethod
+    def _spans(canon: list[str], present: set[str], group: dict[str, list[tuple[str, ...]]]
+               ) -> list[tuple[int, int]]:
+        if present.isdisjoint(group):
+            return []
+        return [(p, p + len(s) - 1) for p, w in enumerate(canon) for s in group.get(w, ())
+                if tuple(canon[p:p + len(s)]) == s]
+
+    def find(self, toks: Tokens) -> list[Hit]:
+        """Every anchor of the first group with the nearest word of each other group."""
+        canon = toks.canon
+        present = set(canon)
+        spans: list[list[tuple[int, int]]] = []
+        for group in self.by_first:
+            spans.append(self._spans(canon, present, group))
+            if not spans[-1]:
+                return []
+        hits: list[Hit] = []
+        for a in spans[0]:
+            chosen = [a]
+            for later in spans[1:]:
+                prev = chosen[-1]
+                options = [s for s in later if toks.sent[s[0]] == toks.sent[a[0]]
+                           and not (s[0] <= prev[1] and prev[0] <= s[1])
+                           and (not self.ordered or s[0] > prev[1])]
+                if not options:
+                    break
+                chosen.append(min(options, key=lambda s: abs(s[0] - a[0])))
+            else:
+                lo, hi = min(s[0] for s in chosen), max(s[1] for s in chosen)
+                if hi - lo > self.reach or any(
+                        canon[p] in self.unless for p in range(max(0, lo - 1),
+                                                                min(len(canon), hi + 2))):
+                    continue
+                positions = tuple(sorted({p for s in chosen for p in range(s[0], s[1] + 1)}))
+                hits.append(Hit(self.phrase, lo, hi, 1.0, positions))
+        return hits
