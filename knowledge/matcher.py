@@ -277,7 +277,7 @@ class Matcher:
         ruled_out = {cid for cid, found in a.causes.items() if any(
             f.strength < 0 and (f.ctx.negated or f.ctx.denied or (
                 f.hit.phrase.kind == "against" and any(f.hit.phrase.must)) or (  # "not stress"
-                f.hit.phrase.kind == "lacks" and contrast))  # "sleeping fine ... but"
+                f.hit.phrase.kind in ("against", "lacks") and contrast))  # "sleep's fine, but"
             for f in found)}
         return bool(ruled_out) and any(
             net >= CAUSE_THRESHOLD and cid not in ruled_out for cid, net in a.nets.items())

@@ -42,6 +42,15 @@ class Compose(_Entry):
         default_factory=list, description="a word of these in or next to the span cancels it")
     weight: float = Field(default=1.0, gt=0, le=1, description="how much one find counts")
 
+    @field_validator("unless")
+    @classmethod
+    def _single_words(cls, values: list[str]) -> list[str]:
+        """`unless` is checked word by word: "spot on" would cancel on every "on"."""
+        several = [v for v in values if len(v.split()) != 1]
+        if several:
+            raise ValueError(f"unless takes single words, not {several[0]!r}")
+        return values
+
 
 class Cause(_Entry):
     """One of the article's ten causes, with the words people use for it."""

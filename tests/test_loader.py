@@ -161,3 +161,13 @@ def test_yaml_words_stay_words(knowledge_dir: Path) -> None:
 def test_not_a_folder(tmp_path: Path) -> None:
     err = load_error(tmp_path / "nope")
     assert "not a knowledge folder" in err.message
+
+
+def test_a_frames_unless_takes_single_words(knowledge_dir: Path) -> None:
+    """Cancel words are checked one by one, so "spot on" would cancel a frame on every "on"."""
+    causes = knowledge_dir / "causes.yaml"
+    edit(causes, "                 decent]", "                 decent, spot on]")
+    err = load_error(knowledge_dir)
+    assert "unless takes single words" in err.message
+    assert err.file == str(causes)
+    assert err.line == line_containing(causes, "decent, spot on]") - 1

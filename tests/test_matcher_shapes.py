@@ -1,0 +1,114 @@
+"""Matcher shapes beyond fixed phrases: cause frames, unmarked questions, weighing replies."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import Knowledge
+from knowledge.matcher import Matcher
+from knowledge.result import MatchResult
+from knowledge.schema import Cause, Compose
+
+
+@pytest.fixture(scope="module")
+def matcher(knowledge: Knowledge) -> Matcher:
+    return Matcher(knowledge)
+
+
+def ids(result: MatchResult) -> list[str]:
+    return list(result.cause_ids)
+
+
+# -- causes found as word families near each other (`compose` in causes.yaml) ------------------
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("my forearm keeps jumping after a full afternoon of bouldering", "fatigue"),
+    ("had one glass of water before the match and my thigh is flickering", "dehydration"),
+    ("went directly into heavy squats and my quad is twitching", "warmup"),
+    ("no jog first, just sprints, and my calf quivers after", "warmup"),
+    ("did the exact same motion for an hour on the line at work, arm buzzing and twitching",
+     "nerve"),
+    ("my hinge looked dodgy on video, hamstrings fluttering", "form"),
+    ("lifted heavier than i'm used to and my pecs are flickering", "overexertion"),
+])
+def test_a_cause_found_as_a_frame(matcher: Matcher, text: str, cause: str) -> None:
+    assert cause in ids(matcher.match(text)), text
+
+
+@pytest.mark.parametrize("text", [
+    "i can barely hold a cup, arm twitching after lifting",    # a cup held, not drunk
+    "only had one small protein shake today, calves twitching",  # a drink that isn't water
+])
+def test_unless_words_cancel_a_frame(matcher: Matcher, text: str) -> None:
+    assert "dehydration" not in ids(matcher.match(text))
+
+
+def test_a_frame_said_with_a_negation_counts_against(matcher: Matcher) -> None:
+    result = matcher.match("never went straight into heavy squats, always ramp up, quad twitches")
+    assert ids(result)[:1] != ["warmup"]
+
+
+def test_a_cause_frame_is_read_from_the_yaml(knowledge: Knowledge) -> None:
+    """A frame added to a cause in the knowledge base is what finds it: not a phrase list."""
+    extra = Compose(groups=[["zorbing"], ["marathon"]], reach=3)
+    causes = [c.model_copy(update={"compose": [*c.compose, extra]}) if c.id == "stress" else c
+              for c in knowledge.causes]
+    changed = Matcher(knowledge.model_copy(update={"causes": causes}))
+    text = "a zorbing marathon and my calves twitch"
+    assert "stress" in ids(changed.match(text))
+    assert "stress" not in ids(Matcher(knowledge).match(text))
+    assert isinstance(causes[0], Cause)
+
+
+# -- questions asked without a question mark -----------------------------------------------------
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("everyone gets little twitches after the gym, right", "normal"),
+    ("calf twitching after leg day, totally normal, is it", "normal"),
+    ("tips to calm a twitchy calf after leg day pls", "manage"),
+    ("hamstring keeps flickering after sprints, trying to figure out how to keep it from "
+     "happening again", "prevent"),
+    ("i have ms, is the twitching after my workouts from that", "underlying"),
+    ("is it ok if my thigh twitches after leg day", "normal"),
+])
+def test_questions_without_a_question_mark(matcher: Matcher, text: str, question: str) -> None:
+    result = matcher.match(text)
+    assert result.question is not None and result.question.id == question, text
+
+
+@pytest.mark.parametrize("text", [
+    "no idea why but my calf twitches after runs",        # says it doesn't know; asks nothing
+    "maybe it's stress from work? delts twitching",       # a guess with a question mark
+    "my arm is on the right and it twitches after curls",  # "right" as a side, not a tag
+])
+def test_not_every_unmarked_sentence_is_a_question(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).question is None, text
+
+
+# -- replies that weigh causes, without naming the twitch again ----------------------------------
+
+@pytest.mark.parametrize(("text", "cause", "denied"), [
+    ("it's not stress, but i did the whole workout without warming up", "warmup", "stress"),
+    ("drinking plenty and sleeping well, only thing is i went way harder than usual",
+     "overexertion", "dehydration"),
+])
+def test_a_reply_weighing_causes_is_on_topic(matcher: Matcher, text: str, cause: str,
+                                             denied: str) -> None:
+    result = matcher.match(text)
+    assert not result.off_topic
+    assert ids(result)[:1] == [cause]
+    assert denied in result.negated
+
+
+@pytest.mark.parametrize("text", [
+    "how do you guys stay hydrated on long hikes",  # a question, no contrast: still chatter
+    "rest day today, going for a beer with the crew",
+])
+def test_chatter_about_a_cause_stays_off_topic(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).off_topic, text
+
+
+def test_an_objects_nothing_does_not_negate_what_follows(matcher: Matcher) -> None:
+    result = matcher.match("drank nothing in the heat and now my calves twitch")
+    assert ids(result)[:1] == ["dehydration"]
+    assert "dehydration" not in result.negated
