@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -92,7 +93,8 @@ class Matcher:
         for sign in knowledge.warnings:
             texts += [*sign.phrases, *sign.requires, *sign.excludes]
             texts += [w for rule in sign.compose for g in (*rule.groups, rule.unless) for w in g]
-        self.norm = Normalizer(lex, {w for t in texts for w in _WORD.findall(t.casefold())})
+        uses = Counter(w for t in set(texts) for w in set(_WORD.findall(t.casefold())))
+        self.norm = Normalizer(lex, set(uses), {w for w, n in uses.items() if n == 1})
         canon = self.norm.phrase
         self.stopwords = {c for w in lex.stopwords for c in canon(w)}
         self._negations = {c for w in lex.negations for c in canon(w)}

@@ -29,6 +29,7 @@ _RE_24_7 = re.compile(r"\b24\s*/\s*7\b")
 _RE_REPEAT = re.compile(r"([^\W\d_])\1{2,}")
 # a tag question makes a statement a question: "standard gym stuff or nah"
 # A question without "?": a tag ("..., is it", "after gym right", "or nah") or a plea at the end
+RARE_CUTOFF = 90.0  # a typo of a word used in one phrase only: one edit in ten letters
 _RE_TAG_QUESTION = re.compile(
     r"(?:\bor (?:nah|nope|not|no|what|nah bro)"
     r"|,\s*(?:is it|isn'?t it|innit|right|yeah|yes|no|eh|ya|correct|true|ok)"
@@ -107,7 +108,8 @@ class Tokens:
 class Normalizer:
     """Turns raw text into `Tokens`, using the lexicon and the knowledge base's vocabulary."""
 
-    def __init__(self, lexicon: Lexicon, vocabulary: set[str]) -> None:
+    def __init__(self, lexicon: Lexicon, vocabulary: set[str],
+                 rare: set[str] = frozenset()) -> None:
         self.slang = {k.casefold(): v.casefold().split() for k, v in lexicon.slang.items()}
         self.lemmas = {k.casefold(): v.casefold() for k, v in lexicon.lemmas.items()}
         self.emoji = {k: f" {v} " for k, v in lexicon.emoji.items()}
@@ -122,6 +124,7 @@ class Normalizer:
         self._phrase_cache: dict[str, list[str]] = {}
         words = {w for w in vocabulary if w.isalpha() and len(w) >= 4 and w not in self.stopwords}
         self.vocab_words: list[str] = sorted(words)
+        self.rare = rare  # words of one phrase only: a typo of them must be a close one
         self.vocab_stems: set[str] = {self.canon_of(w) for w in vocabulary} | {
             self.canon_of(w) for w in self.stopwords}
         self.joined: dict[str, list[str]] = {}
@@ -198,6 +201,8 @@ class Normalizer:
                                       score_cutoff=cutoff)
             # a typo is an edit or two, not a different short word: "agrees" is no "ages",
             # "behind" no "bend"
+            if best is not None and best[0] in self.rare and best[1] < RARE_CUTOFF:
+                best = None  # "addition" is no typo of "audition", a word used once
             if best is not None and (best[0][0] == word[0] or best[1] >= 90.0) and (
                     len(word) > 7 or abs(len(best[0]) - len(word)) <= 1):
                 result = (self.canon_of(best[0]), round(best[1] / 100.0, 3), best[0])

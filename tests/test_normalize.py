@@ -98,6 +98,19 @@ def test_real_words_are_not_repaired(norm: Normalizer) -> None:
     assert words(norm, "paint") == ["paint"]  # never "pain"
 
 
+def test_a_word_of_one_phrase_only_takes_close_typos(knowledge: Knowledge) -> None:
+    """A rare knowledge word must not pull real words onto itself ("addition" is no typo of
+    "audition"); a common one still takes a looser typo, and a close typo of the rare one
+    is still repaired."""
+    vocab = {"audition", "dehydrated"}
+    loose = Normalizer(knowledge.lexicon, vocab)
+    strict = Normalizer(knowledge.lexicon, vocab, rare={"audition"})
+    assert loose.tokens("addition").words == ["audition"]
+    assert strict.tokens("addition").words == ["addition"]
+    assert strict.tokens("auditon").words == ["audition"]
+    assert strict.tokens("dehydraded").words == ["dehydrated"]
+
+
 def test_stems_agree_between_forms() -> None:
     assert stem("twitching") == stem("twitches") == stem("twitch")
     assert stem("skipped") == stem("skipping") == stem("skip")
