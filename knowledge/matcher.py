@@ -34,6 +34,7 @@ CUE_WEIGHT = 0.55        # a single hinting word, against 1.0 for a phrase
 DECAY = 0.6              # each further piece of evidence for one cause counts this much less
 IMPLIED = 1.3            # a warning sign that points to a cause (dark urine: overexertion)
 ADJACENT_BONUS = 0.5     # a phrase right next to a stronger one of the same cause adds this much
+SENSORY_NET = 1.3       # nerve evidence that is a complaint on its own: two pieces of it
 BODY_REACH = 5           # a weak twitch word needs a body part this close
 
 _FIRST_PERSON = frozenset({"my", "i", "am", "been", "me"})
@@ -261,7 +262,8 @@ class Matcher:
         if a.question is not None:
             a.question = self.asking.refer(a.toks, a.question, a.nets, CAUSE_THRESHOLD)
         urgent = [s for s in a.signs if s.kept and s.level == "urgent"]
-        on_topic = topic or a.question is not None or bool(urgent) or self._differential(a)
+        on_topic = topic or a.question is not None or bool(urgent) or self._differential(a) \
+            or self._sensory(a)
         if not on_topic:
             a.off_topic_reason = "no twitching, spasm or cramp words, no article question"
             a.result = MatchResult(off_topic=True, negated=tuple(
@@ -269,6 +271,19 @@ class Matcher:
             return a
         a.result = self._result(a)
         return a
+
+    def _sensory(self, a: Analysis) -> bool:
+        """Tingling instead of twitching: "pins and needles in my hand after hours of typing,
+        and super stressed" is the same complaint when a body part and a second cause (or a
+        second piece of nerve evidence) come with it; "pre-workout makes my face tingle" isn't."""
+        nerve, toks = a.nets.get("nerve", 0.0), a.toks
+        if nerve < CAUSE_THRESHOLD or not any(
+                f.strength > 0 and self._body_in(toks, f.hit.start - BODY_REACH,
+                                                 f.hit.end + BODY_REACH + 1, f.hit.start)
+                for f in a.causes.get("nerve", ())):
+            return False  # "tips for falling asleep faster": no hand or foot asleep
+        others = sum(1 for cid, net in a.nets.items() if cid != "nerve" and net >= CAUSE_THRESHOLD)
+        return others >= 1 or nerve >= SENSORY_NET
 
     @staticmethod
     def _differential(a: Analysis) -> bool:

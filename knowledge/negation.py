@@ -11,6 +11,9 @@ from knowledge.scoring import dedupe
 
 _COORDINATORS = frozenset({"or", "nor"})
 _AFTER_NEGATIONS = frozenset({"nothing", "none", "nada", "zilch"})
+# "a little water" is some water; "the little stretches" are small ones: neither is a deficit
+_DETERMINERS = frozenset({"a", "the", "my", "those", "these", "that", "this", "our", "his",
+                          "her", "their", "your", "some"})
 # "form hasn't changed", "stress doesn't bother me": the phrase is the subject of a denial
 _AUXILIARIES = frozenset({"is", "are", "am", "was", "were", "has", "have", "had", "does", "do",
                           "did", "can", "could", "will", "would", "been", "really", "honestly"})
@@ -160,6 +163,10 @@ class ScopeReader:
                 here = scope[p]  # a list item after a comma: read on into the list
                 skips += 1
             kind, size = self._kind_or_amount(toks, p, True, seen)
+            if kind == "deficit" and toks.words[p] == "little" and p >= 1 and \
+                    toks.words[p - 1] in _DETERMINERS:
+                p, steps = p - 1, steps + 1  # "the little stretches" are small, not missing
+                continue
             if kind == "neg" and canon[p] == "no" and p + 1 == start and canon[start] in (
                     "not", "never"):
                 return  # "nah, not tired": an interjection before the phrase's own negation

@@ -112,3 +112,39 @@ def test_an_objects_nothing_does_not_negate_what_follows(matcher: Matcher) -> No
     result = matcher.match("drank nothing in the heat and now my calves twitch")
     assert ids(result)[:1] == ["dehydration"]
     assert "dehydration" not in result.negated
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("pretty sure im doing deadlifts wrong, lower back twitches after", "form"),
+    ("landing all wrong on my jumps in volleyball, calf twitching", "form"),
+])
+def test_doing_it_wrong_is_form(matcher: Matcher, text: str, cause: str) -> None:
+    assert ids(matcher.match(text))[:1] == [cause], text
+
+
+def test_nothing_done_wrong_is_no_form(matcher: Matcher) -> None:
+    assert "form" not in ids(matcher.match("i did nothing wrong, calf twitching after runs"))
+
+
+def test_the_little_stretches_are_small_not_missing(matcher: Matcher) -> None:
+    """"never do the little stretches" says the warm-up is skipped; "little" is their size."""
+    result = matcher.match("I never do the little stretches beforehand, I just hop on the "
+                           "running machine and go fast. after that my calf flickers")
+    assert ids(result) == ["warmup"]  # and "go fast" is speed, not fasting
+
+
+@pytest.mark.parametrize("text", [
+    "pins and needles in my hand after hours of typing then benching, and super stressed",
+    "fingers tingly after 500 pullups and i didnt warm up at all",
+])
+def test_tingling_with_a_cause_is_the_complaint(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert not result.off_topic and "nerve" in ids(result), text
+
+
+@pytest.mark.parametrize("text", [
+    "pre-workout makes my face tingle, is that the beta alanine?",
+    "sleep has been so bad lately, any tips for falling asleep faster?",
+])
+def test_tingling_chatter_stays_off_topic(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).off_topic, text
