@@ -24,6 +24,7 @@ from knowledge.scoring import (
     resolve_across,
     score_of,
 )
+from knowledge.topic import TopicReader, differential
 from knowledge.triage import SignFound, SignReader
 
 log = logging.getLogger(__name__)
@@ -34,11 +35,8 @@ CUE_WEIGHT = 0.55        # a single hinting word, against 1.0 for a phrase
 DECAY = 0.6              # each further piece of evidence for one cause counts this much less
 IMPLIED = 1.3            # a warning sign that points to a cause (dark urine: overexertion)
 ADJACENT_BONUS = 0.5     # a phrase right next to a stronger one of the same cause adds this much
-SENSORY_NET = 1.3       # nerve evidence that is a complaint on its own: two pieces of it
-BODY_REACH = 5           # a weak twitch word needs a body part this close
 
 _FIRST_PERSON = frozenset({"my", "i", "am", "been", "me"})
-_CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", "only", "yet"})
 _ASKS_ABOUT = {"stress": "stress", "underlying": "condition"}  # question -> its cause
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
 
@@ -117,8 +115,8 @@ class Matcher:
         self.frames = [Frame(c.id, rule, self.norm, kind="for") for c in knowledge.causes
                        for rule in c.compose]
         self.weak_topic = {w.casefold() for w in singles}
-        self.weak_base = {canon(w)[0] for w in singles if canon(w)}
-        self.body = {c for w in lex.body for c in canon(w)}
+        self.topic = TopicReader({c for w in lex.body for c in canon(w)}, self.weak_topic,
+                                 {canon(w)[0] for w in singles if canon(w)})
         self.question_starts = {w for q in lex.question_starts
                                 for w in self.norm.tokens(q, knowledge=True).words}
         self.scope = ScopeReader(lex, canon)
@@ -248,10 +246,10 @@ class Matcher:
             by_kind.setdefault(hit.phrase.kind, []).append(hit)
 
         topic_hits = [*by_kind.get("topic", []),
-                      *(h for h in by_kind.get("weak", []) if self._near_body(toks, h))]
+                      *(h for h in by_kind.get("weak", []) if self.topic.near_body(toks, h))]
         a.topic_hits = topic_hits  # "won't calm down" describes the twitch: no stress cue
         neutral = {p for h in by_kind.get("neutral", []) for p in h.positions}
-        topic = bool(topic_hits) or self._weak_topic(toks, neutral)
+        topic = bool(topic_hits) or self.topic.weak(toks, neutral)
         self._questions(a, by_kind.get("question", []), topic)
         self._signs(a, by_kind, topic_hits)
         self._causes(a, [h for k in ("for", "against", "lacks") for h in by_kind.get(k, [])],
@@ -262,8 +260,9 @@ class Matcher:
         if a.question is not None:
             a.question = self.asking.refer(a.toks, a.question, a.nets, CAUSE_THRESHOLD)
         urgent = [s for s in a.signs if s.kept and s.level == "urgent"]
-        on_topic = topic or a.question is not None or bool(urgent) or self._differential(a) \
-            or self._sensory(a)
+        on_topic = topic or a.question is not None or bool(urgent) or differential(
+            a.toks, a.causes, a.nets, CAUSE_THRESHOLD) or self.topic.sensory(
+            a.toks, a.causes.get("nerve", []), a.nets, CAUSE_THRESHOLD)
         if not on_topic:
             a.off_topic_reason = "no twitching, spasm or cramp words, no article question"
             a.result = MatchResult(off_topic=True, negated=tuple(
@@ -271,56 +270,6 @@ class Matcher:
             return a
         a.result = self._result(a)
         return a
-
-    def _sensory(self, a: Analysis) -> bool:
-        """Tingling instead of twitching: "pins and needles in my hand after hours of typing,
-        and super stressed" is the same complaint when a body part and a second cause (or a
-        second piece of nerve evidence) come with it; "pre-workout makes my face tingle" isn't."""
-        nerve, toks = a.nets.get("nerve", 0.0), a.toks
-        if nerve < CAUSE_THRESHOLD or not any(
-                f.strength > 0 and self._body_in(toks, f.hit.start - BODY_REACH,
-                                                 f.hit.end + BODY_REACH + 1, f.hit.start)
-                for f in a.causes.get("nerve", ())):
-            return False  # "tips for falling asleep faster": no hand or foot asleep
-        others = sum(1 for cid, net in a.nets.items() if cid != "nerve" and net >= CAUSE_THRESHOLD)
-        return others >= 1 or nerve >= SENSORY_NET
-
-    @staticmethod
-    def _differential(a: Analysis) -> bool:
-        """A reply weighing causes: one ruled out ("it's not stress", "plenty of sleep") and
-        another one said of it ("but I skipped the warm-up") is about the twitch even without
-        naming it again."""
-        contrast = not a.toks.question_mark and any(w in _CONTRAST for w in a.toks.words)
-        ruled_out = {cid for cid, found in a.causes.items() if any(
-            f.strength < 0 and (f.ctx.negated or f.ctx.denied or (
-                f.hit.phrase.kind == "against" and any(f.hit.phrase.must)) or (  # "not stress"
-                f.hit.phrase.kind in ("against", "lacks") and contrast))  # "sleep's fine, but"
-            for f in found)}
-        return bool(ruled_out) and any(
-            net >= CAUSE_THRESHOLD and cid not in ruled_out for cid, net in a.nets.items())
-
-    def _body_in(self, toks: Tokens, lo: int, hi: int, here: int, skip: tuple[int, ...] = ()
-                 ) -> bool:
-        """A body part (not one trained: "on legs") in [lo, hi) of the segment of `here`."""
-        return any(toks.canon[p] in self.body and toks.seg[p] == toks.seg[here] and p not in skip
-                   and not _trained(toks.words, p) for p in range(max(0, lo), min(len(toks), hi)))
-
-    def _near_body(self, toks: Tokens, hit: Hit) -> bool:
-        """An idiom of twitching next to a body part: "my calf won't chill"."""
-        return self._body_in(toks, hit.start - BODY_REACH, hit.end + BODY_REACH + 1, hit.start,
-                             hit.positions)
-
-    def _weak_topic(self, toks: Tokens, neutral: set[int]) -> bool:
-        """A weak twitch word ("jumping", "ticking") next to a body part counts as on topic."""
-        for pos, word in enumerate(toks.words):
-            if pos in neutral:
-                continue  # "box jumps", "jumping jacks"
-            if word in self.weak_topic:
-                if self._body_in(toks, pos - BODY_REACH, pos + BODY_REACH + 1, pos):
-                    return True
-            elif toks.canon[pos] in self.weak_base and self._body_in(toks, pos - 2, pos, pos):
-                return True  # "calves jump", "my quads still tick"
-        return False
 
     def _questions(self, a: Analysis, hits: list[Hit], topic: bool) -> None:
         a.question, a.questions = self.asking.read(a.toks, hits, topic)
@@ -426,12 +375,6 @@ class Matcher:
                         if a.nets[cid] < 0)
         return MatchResult(causes=causes, question=question, triage=triage,
                            warning_signs=warning_signs, off_topic=False, negated=negated)
-
-
-def _trained(words: list[str], p: int) -> bool:
-    """"went nuts on legs": a body part after "on"/"for" is what was trained, not what moves."""
-    return p >= 1 and (words[p - 1] in ("on", "for") or (p >= 2 and words[p - 2] in (
-        "on", "for") and words[p - 1] in ("my", "the", "some")))
 
 
 def _units(found: list[Found]) -> list[float]:

@@ -1,0 +1,81 @@
+"""Is a message about the twitch: weak twitch words by a body part, tingling, weighing replies."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from knowledge.normalize import Tokens
+from knowledge.scoring import Hit
+
+BODY_REACH = 5        # a weak twitch word needs a body part this close
+SENSORY_NET = 1.3     # nerve evidence that is a complaint on its own: two pieces of it
+_CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", "only", "yet"})
+
+
+class TopicReader:
+    """Body parts and weak twitch words, compiled once from the lexicon."""
+
+    def __init__(self, body: set[str], weak_topic: set[str], weak_base: set[str]) -> None:
+        self.body = body
+        self.weak_topic = weak_topic
+        self.weak_base = weak_base
+
+    def body_in(self, toks: Tokens, lo: int, hi: int, here: int, skip: tuple[int, ...] = ()
+                ) -> bool:
+        """A body part (not one trained: "on legs") in [lo, hi) of the segment of `here`."""
+        return any(toks.canon[p] in self.body and toks.seg[p] == toks.seg[here] and p not in skip
+                   and not _trained(toks.words, p) for p in range(max(0, lo), min(len(toks), hi)))
+
+    def near_body(self, toks: Tokens, hit: Hit) -> bool:
+        """An idiom of twitching next to a body part: "my calf won't chill"."""
+        return self.body_in(toks, hit.start - BODY_REACH, hit.end + BODY_REACH + 1, hit.start,
+                            hit.positions)
+
+    def weak(self, toks: Tokens, neutral: set[int]) -> bool:
+        """A weak twitch word ("jumping", "ticking") next to a body part counts as on topic."""
+        for pos, word in enumerate(toks.words):
+            if pos in neutral:
+                continue  # "box jumps", "jumping jacks"
+            if word in self.weak_topic:
+                if self.body_in(toks, pos - BODY_REACH, pos + BODY_REACH + 1, pos):
+                    return True
+            elif toks.canon[pos] in self.weak_base and self.body_in(toks, pos - 2, pos, pos):
+                return True  # "calves jump", "my quads still tick"
+        return False
+
+    def sensory(self, toks: Tokens, nerve_found: Sequence[Any], nets: Mapping[str, float],
+                threshold: float) -> bool:
+        """Tingling instead of twitching: "pins and needles in my hand after hours of typing,
+        and super stressed" is the same complaint when a body part sits by the nerve evidence
+        and a second cause (or a second piece of nerve evidence) comes with it; "pre-workout
+        makes my face tingle" and "tips for falling asleep faster" aren't."""
+        nerve = nets.get("nerve", 0.0)
+        if nerve < threshold or not any(
+                f.strength > 0 and self.body_in(toks, f.hit.start - BODY_REACH,
+                                                f.hit.end + BODY_REACH + 1, f.hit.start)
+                for f in nerve_found):
+            return False
+        others = sum(1 for cid, net in nets.items() if cid != "nerve" and net >= threshold)
+        return others >= 1 or nerve >= SENSORY_NET
+
+
+def differential(toks: Tokens, causes: Mapping[str, Sequence[Any]], nets: Mapping[str, float],
+                 threshold: float) -> bool:
+    """A reply weighing causes: one ruled out ("it's not stress", "plenty of sleep, but") and
+    another one said of it ("but I skipped the warm-up") is about the twitch even without
+    naming it again."""
+    contrast = not toks.question_mark and any(w in _CONTRAST for w in toks.words)
+    ruled_out = {cid for cid, found in causes.items() if any(
+        f.strength < 0 and (f.ctx.negated or f.ctx.denied or (
+            f.hit.phrase.kind == "against" and any(f.hit.phrase.must)) or (  # "not stress"
+            f.hit.phrase.kind in ("against", "lacks") and contrast))  # "sleep's fine, but"
+        for f in found)}
+    return bool(ruled_out) and any(
+        net >= threshold and cid not in ruled_out for cid, net in nets.items())
+
+
+def _trained(words: list[str], p: int) -> bool:
+    """"went nuts on legs": a body part after "on"/"for" is what was trained, not what moves."""
+    return p >= 1 and (words[p - 1] in ("on", "for") or (p >= 2 and words[p - 2] in (
+        "on", "for") and words[p - 1] in ("my", "the", "some")))
