@@ -37,6 +37,9 @@ IMPLIED = 1.3            # a warning sign that points to a cause (dark urine: ov
 ADJACENT_BONUS = 0.5     # a phrase right next to a stronger one of the same cause adds this much
 
 _FIRST_PERSON = frozenset({"my", "i", "am", "been", "me"})
+# A message opening with these and no twitch word of its own may be a follow-up about it
+_FOLLOW_UPS = frozenset({"it", "its", "this", "they", "still", "now", "and", "also", "plus"})
+FOLLOW_UP_FRAME = "the twitching "  # no punctuation: the follow-up stays in the same clause
 _ASKS_ABOUT = {"stress": "stress", "underlying": "condition"}  # question -> its cause
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
 
@@ -74,6 +77,7 @@ class Analysis:
     signs: list[SignFound] = field(default_factory=list)
     off_topic_reason: str | None = None
     topic_hits: list[Hit] = field(default_factory=list)  # the twitching described
+    follow_up: bool = False  # read with FOLLOW_UP_FRAME: "it" was taken to be the twitch
 
 
 class Matcher:
@@ -229,7 +233,7 @@ class Matcher:
 
     # -- the reading ----------------------------------------------------------------------------
 
-    def analyse(self, text: str) -> Analysis:
+    def analyse(self, text: str, *, framed: bool = False) -> Analysis:
         toks = self.norm.tokens(text)
         a = Analysis(toks)
         if not toks.canon:
@@ -263,6 +267,15 @@ class Matcher:
         on_topic = topic or a.question is not None or bool(urgent) or differential(
             a.toks, a.causes, a.nets, CAUSE_THRESHOLD) or self.topic.sensory(
             a.toks, a.causes.get("nerve", []), a.nets, CAUSE_THRESHOLD)
+        if not on_topic and not framed and toks.words[0] in _FOLLOW_UPS and len(toks) <= 60:
+            # "it's in my left calf, started after my run, I had no water", "it's spread to
+            # both arms now": a follow-up whose "it" is the twitch, read as about it when that
+            # finds a cause or a sign ("it's a nice gym" finds neither and stays chatter)
+            b = self.analyse(FOLLOW_UP_FRAME + str(text), framed=True)
+            if b.result.causes or b.result.triage != "self_care":
+                b.off_topic_reason = None
+                b.follow_up = True
+                return b
         if not on_topic:
             a.off_topic_reason = "no twitching, spasm or cramp words, no article question"
             a.result = MatchResult(off_topic=True, negated=tuple(

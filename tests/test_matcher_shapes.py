@@ -148,3 +148,42 @@ def test_tingling_with_a_cause_is_the_complaint(matcher: Matcher, text: str) -> 
 ])
 def test_tingling_chatter_stays_off_topic(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).off_topic, text
+
+
+# -- follow-ups whose "it" is the twitch; signs as frames ----------------------------------------
+
+def test_a_follow_up_about_it_is_read_as_about_the_twitch(matcher: Matcher) -> None:
+    result = matcher.match("its in my left calf, started after my run, I had no water")
+    assert not result.off_topic and ids(result)[:1] == ["dehydration"]
+    worse = matcher.match("it's spread from one arm to both and it's more frequent now")
+    assert worse.triage == "see_doctor"
+
+
+@pytest.mark.parametrize("text", [
+    "it's a nice gym, anyone been?",
+    "this is the best pre-workout i've tried",
+])
+def test_a_follow_up_frame_never_makes_chatter_a_complaint(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).off_topic, text
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("the twitching used to last a few seconds, now it goes on for hours after every workout",
+     "persistent"),
+    ("thigh twitching since my last race 6 weeks ago", "persistent"),
+    ("calf twitches after crossfit and it's happening a bit more each week", "persistent"),
+    ("hand getting clumsy, dropping stuff, and the thumb twitches after kettlebells",
+     "weakness"),
+])
+def test_see_doctor_signs_in_everyday_shapes(matcher: Matcher, text: str, sign: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "see_doctor" and sign in [w.id for w in result.warning_signs], text
+
+
+@pytest.mark.parametrize("text", [
+    "my calf used to twitch all day, now it's better",
+    "I run more each week and my calf twitches after",
+    "booked a race 6 weeks ago, calf twitches after long runs",
+])
+def test_shapes_that_are_not_signs(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).triage == "self_care", text
