@@ -198,7 +198,9 @@ def resolve_across(per_cause: dict[str, list[Any]]) -> None:
             theirs = set(g.hit.positions)
             f_key = (len(f.hit.positions), f.hit.quality, abs(f.strength))
             g_key = (len(g.hit.positions), g.hit.quality, abs(g.strength))
-            if (mine <= theirs and g_key > f_key) or mine <= set(g.ctx.amounts):
-                drop.add(id(f))  # "4 hours" of sleep is no long session
+            if (mine <= theirs and g_key > f_key) or (
+                    mine <= set(g.ctx.amounts) and g.hit.phrase.kind == "lacks"):
+                drop.add(id(f))  # "4 hours" of sleep is no long session (but "sweated
+                # buckets in a 2 hour session" is both sweat and a long session)
     for found in per_cause.values():
         found[:] = [f for f in found if id(f) not in drop]

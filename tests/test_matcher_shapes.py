@@ -187,3 +187,22 @@ def test_see_doctor_signs_in_everyday_shapes(matcher: Matcher, text: str, sign: 
 ])
 def test_shapes_that_are_not_signs(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).triage == "self_care", text
+
+
+def test_an_amount_belongs_to_what_is_missing_only(matcher: Matcher) -> None:
+    """"slept 4 hours" is sleep, not a long session; "sweated buckets in a 2 hour session" is
+    sweat and a long session both."""
+    both = ids(matcher.match("sweated buckets in a 2 hour session and barely drank, now my "
+                             "calf twitches"))
+    assert {"dehydration", "fatigue"} <= set(both)
+    assert "fatigue" not in ids(matcher.match("only slept 4 hours, calf twitching after gym"))
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("strict keto, no salt, boiling gym, calves twitching after class", "dehydration"),
+    ("football in full sun, my shirt was white with salt, quad keeps twitching", "dehydration"),
+    ("i just did way too much volume, like 30 sets of chest, now it twitches", "overexertion"),
+    ("all-day climbing fest on limestone, arms jumping", "fatigue"),
+])
+def test_more_frames_and_salt(matcher: Matcher, text: str, cause: str) -> None:
+    assert cause in ids(matcher.match(text)), text
