@@ -19,7 +19,14 @@ _AUXILIARIES = frozenset({"is", "are", "am", "can", "could", "do", "did", "shoul
 _OPENERS = frozenset({"so", "ok", "okay", "yo", "hey", "hi", "hello", "also", "and", "but", "um",
                       "uh", "bro", "dude", "guy", "lol", "honestly", "seriously", "question",
                       "real", "genuine", "quick", "q", "like", "well", "random", "sorry", "at",
-                      "in", "for", "to", "by", "from", "on", "with", "after", "then"})
+                      "in", "for", "to", "by", "from", "on", "with", "after", "then",
+                      # vocatives and greetings: "lads is it normal ...", "morning all, how ..."
+                      "lads", "guys", "folks", "mate", "mates", "bros", "fam", "team", "peeps",
+                      "everyone", "yall", "people", "ppl", "coach", "morning", "evening", "hiya",
+                      "heya", "sup", "gents", "ladies", "girls", "boys", "all", "friends",
+                      "legit", "actually", "please", "pls", "one"})
+# "way beyond anything i've done", "than any": a question word that is no question's start
+_MID_CLAUSE = frozenset({"beyond", "than", "past", "like", "without", "over", "above"})
 # A guess, not a question about the article: "maybe it's stress from work?"
 _HEDGES = frozenset({"maybe", "probably", "prob", "perhaps", "guess", "think", "reckon"})
 # When both are asked, the more specific reading wins: "stop it ... next time" is prevention.
@@ -82,9 +89,11 @@ class QuestionReader:
             # or carries a question mark, or the matched words are a question themselves,
             # or it is asked indirectly ("i wanted to ask whether it is usual"), or the
             # message opens with it like a search ("red flags to look out for with ...")
+            first = hit.positions[0]
             opened = seg[hit.start] in opens or (
-                words[hit.positions[0]] in self.starts
-                and words[hit.positions[0]] not in _AUXILIARIES) or (
+                words[first] in self.starts and words[first] not in _AUXILIARIES
+                and not (first >= 1 and seg[first - 1] == seg[first]
+                         and words[first - 1] in _MID_CLAUSE)) or (
                 asked_from is not None and hit.start > asked_from
                 and toks.sent[hit.start] == toks.sent[asked_from]) or (
                 hit.start == 0 and len(hit.positions) >= 3 and not any(
@@ -176,7 +185,8 @@ class QuestionReader:
         for p in range(len(canon)):
             if p == 0 or seg[p - 1] != seg[p]:
                 q = p
-                while q < len(canon) and seg[q] == seg[p] and canon[q] in _OPENERS:
+                while q < len(canon) and seg[q] == seg[p] and (
+                        canon[q] in _OPENERS or toks.words[q] in _OPENERS):
                     q += 1
                 if q < len(canon) and seg[q] == seg[p] and toks.words[q] in self.starts:
                     opens.add(seg[p])

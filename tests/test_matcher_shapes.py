@@ -206,3 +206,14 @@ def test_an_amount_belongs_to_what_is_missing_only(matcher: Matcher) -> None:
 ])
 def test_more_frames_and_salt(matcher: Matcher, text: str, cause: str) -> None:
     assert cause in ids(matcher.match(text)), text
+
+
+def test_a_question_word_mid_clause_opens_no_question(matcher: Matcher) -> None:
+    result = matcher.match("attempted a 20kg PR on squat, way beyond anything I've done, glute "
+                           "won't stop spasming")
+    assert result.question is None
+
+
+def test_a_vocative_before_the_question(matcher: Matcher) -> None:
+    result = matcher.match("lads is it normal for ur legs to be jumping after training")
+    assert result.question is not None and result.question.id == "normal"
