@@ -10,6 +10,7 @@ import pytest
 
 from knowledge import Knowledge, load_knowledge
 from knowledge.loader import DATA_DIR
+from knowledge.matcher import Matcher
 
 # Tests only ever talk to 127.0.0.1; keep any proxy settings of the machine out of the way.
 os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
@@ -18,6 +19,12 @@ os.environ["NO_PROXY"] = os.environ["no_proxy"] = "127.0.0.1,localhost"
 @pytest.fixture(scope="session")
 def knowledge() -> Knowledge:
     return load_knowledge()
+
+
+@pytest.fixture(scope="session")
+def matcher(knowledge: Knowledge) -> Matcher:
+    """Built once: matching is pure, so tests can share it."""
+    return Matcher(knowledge)
 
 
 @pytest.fixture

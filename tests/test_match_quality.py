@@ -5,9 +5,6 @@ The held-out set is never tuned on; its test reports aggregate rates only, never
 
 from __future__ import annotations
 
-import pytest
-
-from knowledge import Knowledge
 from knowledge.evaluate import METRICS, Report, evaluate, load_set
 from knowledge.matcher import Matcher
 
@@ -53,11 +50,6 @@ HELDOUT_FLOORS = {
     "off_rejected": 0.98, "off_false": 0.02, "question_false": 0.005,
 }
 _HIGHER = {m.key: m.higher for m in METRICS}
-
-
-@pytest.fixture(scope="module")
-def matcher(knowledge: Knowledge) -> Matcher:
-    return Matcher(knowledge)
 
 
 def _check(report: Report, floors: dict[str, float], show: list[str] | None) -> list[str]:

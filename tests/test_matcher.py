@@ -11,11 +11,6 @@ from knowledge.matcher import MAX_CAUSES, Matcher
 from knowledge.result import MatchResult
 
 
-@pytest.fixture(scope="module")
-def matcher(knowledge: Knowledge) -> Matcher:
-    return Matcher(knowledge)
-
-
 def ids(result: MatchResult) -> list[str]:
     return list(result.cause_ids)
 

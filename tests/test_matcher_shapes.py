@@ -10,11 +10,6 @@ from knowledge.result import MatchResult
 from knowledge.schema import Cause, Compose
 
 
-@pytest.fixture(scope="module")
-def matcher(knowledge: Knowledge) -> Matcher:
-    return Matcher(knowledge)
-
-
 def ids(result: MatchResult) -> list[str]:
     return list(result.cause_ids)
 
