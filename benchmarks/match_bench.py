@@ -48,6 +48,17 @@ def worker(which: str, sets: list[str], seconds: float) -> dict[str, Any]:
     t2 = time.perf_counter()
     matcher: Any = build(knowledge)
     t3 = time.perf_counter()
+    cached_ms = (t3 - t1) * 1e3  # the toy has no cache: it always builds
+    if which == "ours":  # what a start costs once the built matcher is cached (knowledge/cache.py)
+        import tempfile
+
+        from knowledge.cache import load_matcher
+
+        with tempfile.TemporaryDirectory() as folder:
+            load_matcher(cache_dir=Path(folder))  # builds and writes the cache
+            t4 = time.perf_counter()
+            load_matcher(cache_dir=Path(folder))
+            cached_ms = (time.perf_counter() - t4) * 1e3
     from knowledge.evaluate import evaluate, load_set
 
     examples = {name: load_set(name) for name in sets}
@@ -72,7 +83,7 @@ def worker(which: str, sets: list[str], seconds: float) -> dict[str, Any]:
     return {
         "which": which, "pinned": pinned,
         "import_ms": (t1 - t0) * 1e3, "yaml_ms": (t2 - t1) * 1e3, "build_ms": (t3 - t2) * 1e3,
-        "load_ms": (t3 - t1) * 1e3,
+        "load_ms": (t3 - t1) * 1e3, "cached_ms": cached_ms,
         "msgs_per_s": done / elapsed if elapsed else 0.0,
         "cold_p50": _pct(cold, 50), "cold_p99": _pct(cold, 99), "cold_max": max(cold),
         "warm_p50": _pct(warm, 50), "warm_p99": _pct(warm, 99),
@@ -139,6 +150,8 @@ def main(argv: list[str] | None = None) -> int:
         ("knowledge load: YAML + build (ms)", f"<={TARGET_LOAD_MS:g}", "load_ms", "{:.1f}"),
         ("  of which YAML + validation (ms)", "", "yaml_ms", "{:.1f}"),
         ("  of which matcher build (ms)", "", "build_ms", "{:.1f}"),
+        ("knowledge load, built matcher cached (ms)", f"<={TARGET_LOAD_MS:g}", "cached_ms",
+         "{:.1f}"),
         ("python imports: pydantic, rapidfuzz... (ms)", "", "import_ms", "{:.1f}"),
         ("peak RSS of the process (MB)", "", "peak_rss_mb", "{:.1f}"),
     ]

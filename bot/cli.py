@@ -76,9 +76,11 @@ def cmd_match(args: argparse.Namespace) -> int:
         raise UsageError("match: give TEXT or --jsonl (lines on standard input), not both")
     if not args.jsonl and not args.text:
         raise UsageError("match: give the message as TEXT, or use --jsonl with lines on stdin")
-    from knowledge.matcher import Matcher
+    from knowledge.cache import load_matcher
 
-    matcher = Matcher(_knowledge(args.knowledge))
+    settings = _settings()
+    matcher = load_matcher(args.knowledge or settings.knowledge_dir, cache_dir=settings.cache_dir,
+                           use_cache=settings.use_cache)
     render: Callable[[str], Any] = matcher.explain if args.explain else (
         lambda text: matcher.match(text).to_json())
     if args.jsonl:

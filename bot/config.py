@@ -33,6 +33,10 @@ class Settings(BaseSettings):
         description="log message text at DEBUG (off by default: health talk is private)",
     )
     knowledge_dir: Path | None = Field(default=None, alias="AFTERTWITCH_KNOWLEDGE")
+    cache_dir: Path | None = Field(
+        default=None, alias="AFTERTWITCH_CACHE_DIR",
+        description="where the built matcher is cached (default: the user cache folder)")
+    use_cache: bool = Field(default=True, alias="AFTERTWITCH_MATCHER_CACHE")
     telegram_api_base: str = Field(default="https://api.telegram.org", alias="TELEGRAM_API_BASE")
     discord_api_base: str = Field(
         default="https://discord.com/api/v10", alias="DISCORD_API_BASE"
