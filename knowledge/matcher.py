@@ -38,7 +38,10 @@ ADJACENT_BONUS = 0.5     # a phrase right next to a stronger one of the same cau
 
 _FIRST_PERSON = frozenset({"my", "i", "am", "been", "me"})
 # A message opening with these and no twitch word of its own may be a follow-up about it
-_FOLLOW_UPS = frozenset({"it", "its", "this", "they", "still", "now", "and", "also", "plus"})
+_FOLLOW_UPS = frozenset({"it", "its", "this", "they", "still", "now", "and", "also", "plus",
+                         # answers to the bot's own question: "yeah it was a long one"
+                         "yeah", "yes", "yep", "yup", "no", "nope", "nah", "honestly", "tbh",
+                         "both", "definitely", "def", "probably", "prob", "actually", "well"})
 FOLLOW_UP_FRAME = "the twitching "  # no punctuation: the follow-up stays in the same clause
 _ASKS_ABOUT = {"stress": "stress", "underlying": "condition"}  # question -> its cause
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)

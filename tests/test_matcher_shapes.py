@@ -212,3 +212,47 @@ def test_a_question_word_mid_clause_opens_no_question(matcher: Matcher) -> None:
 def test_a_vocative_before_the_question(matcher: Matcher) -> None:
     result = matcher.match("lads is it normal for ur legs to be jumping after training")
     assert result.question is not None and result.question.id == "normal"
+
+
+@pytest.mark.parametrize("text", [
+    "yeah it was a long one, nearly two hours of nonstop circuits",
+    "no i barely had anything to drink today tbh",
+])
+def test_an_answer_to_the_bots_question_is_about_the_twitch(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert not result.off_topic and result.causes, text
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("twitches in the legs and honestly i couldn't get a proper breath for twenty minutes",
+     "breathing"),
+    ("feels like i'm breathing through a straw since the HIIT class ended, calves twitching",
+     "breathing"),
+    ("pee looks like rooibos and my thighs are rock hard after the squat challenge, twitchy too",
+     "dark_urine"),
+    ("after hot yoga I'm really muddled all of a sudden, can't work out what day it is, legs "
+     "twitching", "confusion"),
+    ("just a small twitch in my pec, oh and my chest feels like someone's sitting on it",
+     "chest_pain"),
+])
+def test_emergencies_in_everyday_images(matcher: Matcher, text: str, sign: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "urgent" and result.warning_signs[0].id == sign, text
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("no tingling, just a plain flicker in the calf after sprinting", "plain"),
+    ("my friend filmed my squat, lower back twitching after", "friend"),
+    ("waiting for the twitch in my calf to stop after the run", "waiting"),
+])
+def test_common_words_are_not_repaired_into_signs(matcher: Matcher, text: str,
+                                                  word: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "self_care", text
+    assert word in matcher.norm.tokens(text).words
+
+
+def test_for_the_weak_is_no_weakness(matcher: Matcher) -> None:
+    result = matcher.match("'rest days are for the weak' i said. my quads disagree, they're "
+                           "vibrating")
+    assert result.triage == "self_care"
