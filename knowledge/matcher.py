@@ -42,6 +42,8 @@ _FOLLOW_UPS = frozenset({"it", "its", "this", "they", "still", "now", "and", "al
                          # answers to the bot's own question: "yeah it was a long one"
                          "yeah", "yes", "yep", "yup", "no", "nope", "nah", "honestly", "tbh",
                          "both", "definitely", "def", "probably", "prob", "actually", "well"})
+_IT = frozenset({"it", "this"})
+_DUMMY_IT = re.compile(r"\bis it (?:\w+ ){1,2}(?:to|for)\b")  # "is it ok to train every day"
 FOLLOW_UP_FRAME = "the twitching "  # no punctuation: the follow-up stays in the same clause
 _ASKS_ABOUT = {"stress": "stress", "underlying": "condition"}  # question -> its cause
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
@@ -270,12 +272,18 @@ class Matcher:
         on_topic = topic or a.question is not None or bool(urgent) or differential(
             a.toks, a.causes, a.nets, CAUSE_THRESHOLD) or self.topic.sensory(
             a.toks, a.causes.get("nerve", []), a.nets, CAUSE_THRESHOLD)
-        if not on_topic and not framed and toks.words[0] in _FOLLOW_UPS and len(toks) <= 60:
+        opens = toks.words[0] in _FOLLOW_UPS
+        if not on_topic and not framed and len(toks) <= 60 and (opens or (
+                not _IT.isdisjoint(toks.words) and not _DUMMY_IT.search(" ".join(toks.words)))):
             # "it's in my left calf, started after my run, I had no water", "it's spread to
-            # both arms now": a follow-up whose "it" is the twitch, read as about it when that
-            # finds a cause or a sign ("it's a nice gym" finds neither and stays chatter)
+            # both arms now", "could this be hiding an actual illness": a follow-up whose "it"
+            # is the twitch, read as about it when that finds a cause or a sign (or, for a
+            # question about "it", one of the article's questions); "it's a nice gym" finds
+            # none of them and stays chatter
             b = self.analyse(FOLLOW_UP_FRAME + str(text), framed=True)
-            if b.result.causes or b.result.triage != "self_care":
+            if (opens and (b.result.causes or b.result.triage != "self_care")) or (
+                    b.result.question is not None and not any(  # "is it ok to train every
+                        net >= CAUSE_THRESHOLD for net in a.nets.values())):  # day?" asks of it
                 b.off_topic_reason = None
                 b.follow_up = True
                 return b

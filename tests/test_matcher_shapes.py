@@ -256,3 +256,21 @@ def test_for_the_weak_is_no_weakness(matcher: Matcher) -> None:
     result = matcher.match("'rest days are for the weak' i said. my quads disagree, they're "
                            "vibrating")
     assert result.triage == "self_care"
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("could this be hiding an actual illness", "underlying"),
+    ("how do I stop this happening next time I train", "prevent"),
+])
+def test_a_question_about_it_is_about_the_twitch(matcher: Matcher, text: str,
+                                                 question: str) -> None:
+    result = matcher.match(text)
+    assert result.question is not None and result.question.id == question, text
+
+
+@pytest.mark.parametrize("text", [
+    "Is it ok to train every day or do I really need rest days?",  # a dummy "it"
+    "is it worth buying creatine this month",
+])
+def test_a_question_about_training_stays_off_topic(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).off_topic, text
