@@ -254,8 +254,9 @@ class Matcher:
         for hit in hits:
             by_kind.setdefault(hit.phrase.kind, []).append(hit)
 
-        topic_hits = [*by_kind.get("topic", []),
-                      *(h for h in by_kind.get("weak", []) if self.topic.near_body(toks, h))]
+        topic_hits = [h for h in (*by_kind.get("topic", []), *(
+            h for h in by_kind.get("weak", []) if self.topic.near_body(toks, h)))
+            if not self.topic.of_an_animal(toks, h)]
         a.topic_hits = topic_hits  # "won't calm down" describes the twitch: no stress cue
         neutral = {p for h in by_kind.get("neutral", []) for p in h.positions}
         topic = bool(topic_hits) or self.topic.weak(toks, neutral)

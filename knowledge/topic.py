@@ -10,6 +10,8 @@ from knowledge.scoring import Hit
 
 BODY_REACH = 5        # a weak twitch word needs a body part this close
 SENSORY_NET = 1.3     # nerve evidence that is a complaint on its own: two pieces of it
+_ANIMALS = frozenset({"dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "horse", "pet",
+                      "hamster", "rabbit", "bunny", "doggo", "pupper", "kitty"})
 _CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", "only", "yet"})
 
 
@@ -26,6 +28,12 @@ class TopicReader:
         """A body part (not one trained: "on legs") in [lo, hi) of the segment of `here`."""
         return any(toks.canon[p] in self.body and toks.seg[p] == toks.seg[here] and p not in skip
                    and not _trained(toks.words, p) for p in range(max(0, lo), min(len(toks), hi)))
+
+    @staticmethod
+    def of_an_animal(toks: Tokens, hit: Hit) -> bool:
+        """"my dog twitches in his sleep": the twitching of a pet is no complaint of ours."""
+        return any(toks.words[p] in _ANIMALS and toks.seg[p] == toks.seg[hit.start]
+                   for p in range(max(0, hit.start - 3), hit.start))
 
     def near_body(self, toks: Tokens, hit: Hit) -> bool:
         """An idiom of twitching next to a body part: "my calf won't chill"."""

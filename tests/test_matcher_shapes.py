@@ -274,3 +274,21 @@ def test_a_question_about_it_is_about_the_twitch(matcher: Matcher, text: str,
 ])
 def test_a_question_about_training_stays_off_topic(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).off_topic, text
+
+
+@pytest.mark.parametrize("text", [
+    "so now my quads are doing the worm after four hours of volleyball",
+    "dripping like a melting candle in a gym with no aircon, now my calf has the hiccups",
+])
+def test_more_twitch_idioms(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert not result.off_topic and result.causes, text
+
+
+@pytest.mark.parametrize("text", [
+    "my dog twitches in his sleep, is that normal?",
+    "my cat keeps twitching her tail at me",
+])
+def test_a_pets_twitching_is_chatter(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.off_topic and result.question is None, text
