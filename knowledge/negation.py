@@ -12,8 +12,8 @@ from knowledge.scoring import dedupe
 _COORDINATORS = frozenset({"or", "nor"})
 _AFTER_NEGATIONS = frozenset({"nothing", "none", "nada", "zilch"})
 # "a little water" is some water; "the little stretches" are small ones: neither is a deficit
-_DETERMINERS = frozenset({"a", "the", "my", "those", "these", "that", "this", "our", "his",
-                          "her", "their", "your", "some"})
+_SIZE_DETERMINERS = frozenset({"a", "an", "the", "my", "those", "these", "that", "this", "our",
+                               "his", "her", "their", "your", "some"})
 # "form hasn't changed", "stress doesn't bother me": the phrase is the subject of a denial
 _AUXILIARIES = frozenset({"is", "are", "am", "was", "were", "has", "have", "had", "does", "do",
                           "did", "can", "could", "will", "would", "been", "really", "honestly"})
@@ -164,7 +164,7 @@ class ScopeReader:
                 skips += 1
             kind, size = self._kind_or_amount(toks, p, True, seen)
             if kind == "deficit" and toks.words[p] == "little" and p >= 1 and \
-                    toks.words[p - 1] in _DETERMINERS:
+                    toks.words[p - 1] in _SIZE_DETERMINERS:
                 p, steps = p - 1, steps + 1  # "the little stretches" are small, not missing
                 continue
             if kind == "neg" and canon[p] == "no" and p + 1 == start and canon[start] in (
@@ -314,6 +314,8 @@ def copular_denial(words: list[str], start: int, end: int,
     not a lack of it (as in "not drinking water", "did not warm up"). With `scope`, the "not"
     must be in the phrase's own clause: "sleep is fine so not that. work stress" is no denial."""
     if words[start] == "not" and start + 1 <= end:  # a phrase with its own negation
+        if words[start + 1] in ("a", "an", "one", "single"):
+            return False  # "not a drop", "not a single stretch": none of it, not a denial
         start = start + 2 if words[start + 1] in _DETERMINERS else start + 1
         if start > end or words[start - 1] not in _DETERMINERS:
             return False

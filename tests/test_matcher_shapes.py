@@ -292,3 +292,17 @@ def test_more_twitch_idioms(matcher: Matcher, text: str) -> None:
 def test_a_pets_twitching_is_chatter(matcher: Matcher, text: str) -> None:
     result = matcher.match(text)
     assert result.off_topic and result.question is None, text
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("had one coffee all day before training and not a drop of anything after, leg is jumpy",
+     "dehydration"),  # "not a drop" is none at all, not a denial of water
+    ("not one stretch, not a single arm circle before bench today, and my pec is flickering",
+     "warmup"),
+    ("just wiggly quads after trying a weight i've never touched before", "overexertion"),
+    ("hauled crates all shift at the warehouse then did a full leg session, calves twitching",
+     "fatigue"),
+])
+def test_none_at_all_and_new_territory(matcher: Matcher, text: str, cause: str) -> None:
+    assert ids(matcher.match(text))[:1] == [cause], text
+
