@@ -11,6 +11,7 @@ from knowledge.scoring import dedupe
 
 _COORDINATORS = frozenset({"or", "nor"})
 _AFTER_NEGATIONS = frozenset({"nothing", "none", "nada", "zilch"})
+_SUBJECTS = frozenset({"it", "i", "he", "she", "they", "we", "you", "its", "im"})
 # "a little water" is some water; "the little stretches" are small ones: neither is a deficit
 _SIZE_DETERMINERS = frozenset({"a", "an", "the", "my", "those", "these", "that", "this", "our",
                                "his", "her", "their", "your", "some"})
@@ -158,8 +159,9 @@ class ScopeReader:
             if scope[p] != here:
                 if not (lists and skips < 2 and seg[p] != seg[p + 1]
                         and toks.sent[p] == toks.sent[p + 1]
-                        and p + 1 - self._scope_start(toks, p + 1) <= 0):
-                    return
+                        and p + 1 - self._scope_start(toks, p + 1) <= 0) or any(
+                        toks.words[q] in _SUBJECTS for q in range(p + 1, start)):
+                    return  # "it's not settling, it's spreading": a new clause, not a list
                 here = scope[p]  # a list item after a comma: read on into the list
                 skips += 1
             kind, size = self._kind_or_amount(toks, p, True, seen)

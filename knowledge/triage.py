@@ -88,7 +88,7 @@ class SignReader:
             ctx = self.scope.read(toks, lo, max([hit.end, *(r.end for r in companions)]),
                                   lists=True)
             reason = ""
-            if ctx.negated or ctx.denied:
+            if ctx.negated or ctx.denied or self._inner_denial(toks, hit, companions):
                 reason = "negated"
             elif not composed and owner in self.needs_company and not companions:
                 reason = "requirement missing"  # "pee ... dark" (but not "dark yellow")
@@ -107,6 +107,15 @@ class SignReader:
                                  and sign.hit.end <= o.hit.end for o in found):
                 sign.kept, sign.reason = False, "negated"
         return found
+
+    def _inner_denial(self, toks: Tokens, hit: Hit, companions: list[Hit]) -> bool:
+        """"pee's a normal colour, not dark at all": the word that makes it a sign is denied
+        inside the sign (a companion, or a later word family of a composed sign)."""
+        later = [r.start for r in companions] + [
+            p for p in hit.positions[1:] if p - 1 not in hit.positions] if (
+            companions or hit.phrase.kind == COMPOSED) else []
+        return any(p >= 1 and toks.canon[p - 1] in self.scope.neg_words
+                   and p - 1 not in hit.positions for p in later)  # "can't get air" is the sign
 
     def _attached(self, toks: Tokens, hit: Hit, topic_hits: list[Hit], subject: set[int]
                   ) -> bool:

@@ -306,3 +306,24 @@ def test_a_pets_twitching_is_chatter(matcher: Matcher, text: str) -> None:
 def test_none_at_all_and_new_territory(matcher: Matcher, text: str, cause: str) -> None:
     assert ids(matcher.match(text))[:1] == [cause], text
 
+
+
+def test_a_sign_denied_inside_itself_stays_denied(matcher: Matcher) -> None:
+    result = matcher.match("pee's a normal colour, not dark at all, and nothing's swollen, just "
+                           "twitchy after crossfit")
+    assert result.triage == "self_care"
+    urgent = matcher.match("cant get enough air after the session and my legs are twitching")
+    assert urgent.triage == "urgent"  # the sign's own "can't" is no denial of it
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("it's not settling, it's actually spreading to the other arm now", "persistent"),
+    ("my toes feel dead, no feeling at all, and the shin keeps twitching after hikes",
+     "numbness"),
+    ("calf twitching, plus my foot keeps catching on the stairs since", "weakness"),
+    ("twitching since last summer tbh, started after the gym and never really left",
+     "persistent"),
+])
+def test_more_everyday_see_doctor_signs(matcher: Matcher, text: str, sign: str) -> None:
+    result = matcher.match(text)
+    assert sign in [w.id for w in result.warning_signs], text
