@@ -173,8 +173,9 @@ class ScopeReader:
                     "not", "never"):
                 return  # "nah, not tired": an interjection before the phrase's own negation
             if kind == "neg" and toks.words[p] in _AFTER_NEGATIONS and \
-                    p > self._scope_start(toks, p):
+                    p > self._scope_start(toks, p) and toks.words[p + 1] not in _AUXILIARIES:
                 return  # "drank nothing in the heat": an object's "nothing" stops at its verb
+                # (a subject's doesn't: "and nothing is gone numb")
             if kind == "neg":
                 seen.negs += 1
                 seen.cue.append(" ".join(toks.surface[p - size + 1:p + 1]))

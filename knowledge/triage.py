@@ -102,9 +102,15 @@ class SignReader:
                 reason = "not about the twitching"
             found.append(SignFound(hit, self.levels[owner], not reason, reason or "kept",
                                    evidence))
-        for sign in found:  # "no chest pain": the pain inside is denied as well
-            if sign.kept and any(o.reason == "negated" and o.hit.start <= sign.hit.start
-                                 and sign.hit.end <= o.hit.end for o in found):
+        # "no chest pain": the pain inside is denied as well, and so is "weeks" in "hasn't
+        # been going on for weeks" (one sign's words overlapping); in order along the message
+        for sign in sorted(found, key=lambda f: f.hit.start):
+            if sign.kept and any(o.reason == "negated" and (
+                    (o.hit.start <= sign.hit.start and sign.hit.end <= o.hit.end) or (
+                        o.hit.phrase.owner == sign.hit.phrase.owner and o.hit.overlaps(sign.hit)
+                        and o.hit.start < sign.hit.start and o.hit.end < sign.hit.end
+                        and sign.hit.phrase.kind != COMPOSED))
+                                 for o in found):
                 sign.kept, sign.reason = False, "negated"
         return found
 

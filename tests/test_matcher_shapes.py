@@ -327,3 +327,27 @@ def test_a_sign_denied_inside_itself_stays_denied(matcher: Matcher) -> None:
 def test_more_everyday_see_doctor_signs(matcher: Matcher, text: str, sign: str) -> None:
     result = matcher.match(text)
     assert sign in [w.id for w in result.warning_signs], text
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("bicep twitching after curls and suddenly my left hand wont grip anything, right hand fine",
+     "one_sided"),
+    ("me duele mucho el brazo, very swollen after crossfit and my orina is dark like tea, also "
+     "twitch", "dark_urine"),
+    ("quads twitching after the HYROX, honestly can hardly catch my breath for the last hour "
+     "even sitting down", "breathing"),
+])
+def test_round_9_missed_emergencies(matcher: Matcher, text: str, sign: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "urgent" and result.warning_signs[0].id == sign, text
+
+
+@pytest.mark.parametrize("text", [
+    "I'm still opening jars like a champ, and nothing's gone numb. calf twitching after squats",
+    "Hasn't been going on for weeks or anything, first time ever, calf twitching after spin",
+    "mostly pasta and toast, no beans to speak of, and my calf twitches after the gym",
+    "watching my deadlift back was painful viewing, lower back twitching after",
+    "went too heavy because I didn't want to look weak, calves fluttering now",
+])
+def test_signs_denied_or_idioms_stay_self_care(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).triage == "self_care", text
