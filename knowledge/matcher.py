@@ -254,11 +254,12 @@ class Matcher:
         for hit in hits:
             by_kind.setdefault(hit.phrase.kind, []).append(hit)
 
+        neutral = {p for h in by_kind.get("neutral", []) for p in h.positions}
         topic_hits = [h for h in (*by_kind.get("topic", []), *(
             h for h in by_kind.get("weak", []) if self.topic.near_body(toks, h)))
-            if not self.topic.of_an_animal(toks, h)]
+            if not self.topic.of_an_animal(toks, h)  # "my dog twitches in his sleep"
+            and not neutral.issuperset(h.positions)]  # "the twitch streamer i watch"
         a.topic_hits = topic_hits  # "won't calm down" describes the twitch: no stress cue
-        neutral = {p for h in by_kind.get("neutral", []) for p in h.positions}
         topic = bool(topic_hits) or self.topic.weak(toks, neutral)
         self._questions(a, by_kind.get("question", []), topic)
         self._signs(a, by_kind, topic_hits)

@@ -12,6 +12,7 @@ BODY_REACH = 5        # a weak twitch word needs a body part this close
 SENSORY_NET = 1.3     # nerve evidence that is a complaint on its own: two pieces of it
 _ANIMALS = frozenset({"dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "horse", "pet",
                       "hamster", "rabbit", "bunny", "doggo", "pupper", "kitty"})
+_OWNERS = frozenset({"my", "our", "his", "her", "their", "the", "your", "mums", "moms"})
 _CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", "only", "yet"})
 
 
@@ -33,7 +34,8 @@ class TopicReader:
     def of_an_animal(toks: Tokens, hit: Hit) -> bool:
         """"my dog twitches in his sleep": the twitching of a pet is no complaint of ours."""
         return any(toks.words[p] in _ANIMALS and toks.seg[p] == toks.seg[hit.start]
-                   for p in range(max(0, hit.start - 3), hit.start))
+                   and p >= 1 and toks.words[p - 1] in _OWNERS  # not "weak as a kitten"
+                   for p in range(max(0, hit.start - 4), hit.start))
 
     def near_body(self, toks: Tokens, hit: Hit) -> bool:
         """An idiom of twitching next to a body part: "my calf won't chill"."""

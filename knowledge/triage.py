@@ -30,6 +30,7 @@ _SAID_OF_ME = frozenset({"severe"})
 _PREDICATE = frozenset({"is", "are", "was", "were", "has", "have", "had", "been", "gets", "got",
                         "keeps", "now", "really", "also", "just", "even", "still", "only"})
 
+_SPAN_OPENERS = frozenset({"for", "over", "in", "during", "through", "throughout"})
 # Read through when looking for an excluding neighbour ("in like 2 weeks").
 _SKIP = frozenset({"like", "about", "almost", "nearly", "over", "the", "a", "past", "just",
                    "around", "roughly", "only", "maybe", "physically", "literally", "i", "we"})
@@ -215,6 +216,9 @@ def _excluded(toks: Tokens, hit: Hit, lists: tuple[set[str], set[str]] | None) -
             skipped += 1
         if 0 <= p < len(toks.canon) and toks.sent[p] == toks.sent[hit.start] and \
                 toks.words[p] in words:
+            if step < 0 and toks.words[p] in ("last", "past") and p >= 2 and \
+                    toks.words[p - 1] == "the" and toks.words[p - 2] in _SPAN_OPENERS:
+                continue  # "for the last three weeks" is a span up to now, not a date
             return True
     return False
 

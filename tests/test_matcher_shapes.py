@@ -351,3 +351,20 @@ def test_round_9_missed_emergencies(matcher: Matcher, text: str, sign: str) -> N
 ])
 def test_signs_denied_or_idioms_stay_self_care(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).triage == "self_care", text
+
+
+@pytest.mark.parametrize(("text", "off"), [
+    ("arm feels weak as a kitten and keeps twitching since heavy pulls", False),
+    ("my cat's ear keeps twitching when i do yoga on the floor", True),
+    ("the twitch streamer i watch does push up challenges every stream lol", True),
+])
+def test_whose_twitch_it_is(matcher: Matcher, text: str, off: bool) -> None:
+    assert matcher.match(text).off_topic is off, text
+
+
+def test_for_the_last_weeks_is_a_span_up_to_now(matcher: Matcher) -> None:
+    span = matcher.match("For the last three weeks or so my right calf has twitched after "
+                         "every session")
+    assert span.triage == "see_doctor"
+    date = matcher.match("last week I did a long run and my calf twitches")
+    assert date.triage == "self_care"
