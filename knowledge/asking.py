@@ -24,7 +24,9 @@ _OPENERS = frozenset({"so", "ok", "okay", "yo", "hey", "hi", "hello", "also", "a
                       "lads", "guys", "folks", "mate", "mates", "bros", "fam", "team", "peeps",
                       "everyone", "yall", "people", "ppl", "coach", "morning", "evening", "hiya",
                       "heya", "sup", "gents", "ladies", "girls", "boys", "all", "friends",
-                      "legit", "actually", "please", "pls", "one"})
+                      "legit", "actually", "please", "pls", "one",
+                      # a request before the question word: "looking for ways to head it off"
+                      "looking", "need", "want", "trying", "searching"})
 # "way beyond anything i've done", "than any": a question word that is no question's start
 _MID_CLAUSE = frozenset({"beyond", "than", "past", "like", "without", "over", "above"})
 # A guess, not a question about the article: "maybe it's stress from work?"
@@ -49,6 +51,10 @@ _CAUSAL = frozenset({"cause", "causes", "causing", "caused", "make", "makes", "m
 _CAUSAL_QUESTIONS = (("stress", "stress"), ("condition", "underlying"))  # cause -> question
 _CAUSAL_CAUSES = frozenset(cause for cause, _ in _CAUSAL_QUESTIONS)
 CAUSAL_SCORE = 0.8
+_WORRY = frozenset({"worried", "scared", "afraid", "terrified", "paranoid", "fear", "feared",
+                    "freaking", "panicking"})
+# "scared it's ALS" states a fear (authors label it no question); "might be MS" wonders
+_MAYBE = frozenset({"might", "may", "could"})
 
 
 def _embedded(words: list[str]) -> int | None:
@@ -168,6 +174,19 @@ class QuestionReader:
                 if phrase is not None and net >= threshold and all(
                         net >= v for c, v in nets.items() if c in _CAUSAL_CAUSES):
                     return Hit(phrase, p, p, CAUSAL_SCORE, (p,)), CAUSAL_SCORE
+        return None
+
+    def worried(self, toks: Tokens, nets: dict[str, float], threshold: float
+                ) -> tuple[Hit, float] | None:
+        """"worried it might be MS", "scared it's ALS": a fear of a condition the message names
+        asks the article's question about an underlying condition, even without a "?"."""
+        phrase = self.first.get("underlying")
+        if phrase is None or nets.get("condition", 0.0) < threshold:
+            return None
+        for p, w in enumerate(toks.words):
+            ahead = toks.words[p + 1:p + 6]
+            if w in _WORRY and not _MAYBE.isdisjoint(ahead):
+                return Hit(phrase, p, p, CAUSAL_SCORE, (p,)), CAUSAL_SCORE
         return None
 
     def _short(self, toks: Tokens, pos: int) -> bool:

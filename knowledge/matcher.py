@@ -267,7 +267,8 @@ class Matcher:
                      by_kind.get("neutral", []))
 
         if a.question is None:  # "could tension from work show up as twitches?"
-            a.question = self.asking.causal(toks, a.nets, CAUSE_THRESHOLD)
+            a.question = self.asking.causal(toks, a.nets, CAUSE_THRESHOLD) or \
+                self.asking.worried(toks, a.nets, CAUSE_THRESHOLD)
         if a.question is not None:
             a.question = self.asking.refer(a.toks, a.question, a.nets, CAUSE_THRESHOLD)
         urgent = [s for s in a.signs if s.kept and s.level == "urgent"]

@@ -368,3 +368,19 @@ def test_for_the_last_weeks_is_a_span_up_to_now(matcher: Matcher) -> None:
     assert span.triage == "see_doctor"
     date = matcher.match("last week I did a long run and my calf twitches")
     assert date.triage == "self_care"
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("worried it might be MS tbh, biceps twitching after every gym sesh", "underlying"),
+    ("looking for ways to head off the forearm twitches before my next bouldering trip",
+     "prevent"),
+    ("been under loads of pressure at work, does that play a part in the jumpy calves after spin",
+     "stress"),
+])
+def test_round_9_question_shapes(matcher: Matcher, text: str, question: str) -> None:
+    result = matcher.match(text)
+    assert result.question is not None and result.question.id == question, text
+
+
+def test_a_stated_fear_is_no_question(matcher: Matcher) -> None:
+    assert matcher.match("scared its ALS tbh, bicep twitching after gym").question is None
