@@ -336,9 +336,14 @@ class Matcher:
         resolve_across(per_cause)
         for cid, found in per_cause.items():
             lacking = {toks.scope[f.hit.start] for f in found if f.strength > 0}
-            # "haven't eaten since breakfast": the bare "breakfast" is not a meal had
-            found[:] = [f for f in found if not (f.hit.phrase.kind == "lacks" and not f.ctx.explicit
-                                                 and toks.scope[f.hit.start] in lacking)]
+            said = {toks.sent[f.hit.start] for f in found
+                    if f.strength > 0 and f.hit.phrase.kind == "for"}
+            # "haven't eaten since breakfast", "shakes instead of breakfast and lunch and a tiny
+            # dinner": a bare meal, sleep or drink beside evidence for its cause is no meal had
+            found[:] = [f for f in found if not (
+                f.hit.phrase.kind == "lacks" and not f.ctx.explicit and not f.ctx.denied
+                and f.strength < 0 and (toks.scope[f.hit.start] in lacking
+                                        or toks.sent[f.hit.start] in said))]
             found.sort(key=lambda f: (-(f.hit.end - f.hit.start), -abs(f.strength), f.hit.start))
             kept: list[Found] = []
             for f in found:

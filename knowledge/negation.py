@@ -11,6 +11,7 @@ from knowledge.scoring import dedupe
 
 _COORDINATORS = frozenset({"or", "nor"})
 _AFTER_NEGATIONS = frozenset({"nothing", "none", "nada", "zilch"})
+_HEDGED = frozenset({"unsure", "sure", "idea", "know", "idk", "dunno"})
 _SUBJECTS = frozenset({"it", "i", "he", "she", "they", "we", "you", "its", "im"})
 # "a little water" is some water; "the little stretches" are small ones: neither is a deficit
 _SIZE_DETERMINERS = frozenset({"a", "an", "the", "my", "those", "these", "that", "this", "our",
@@ -277,6 +278,10 @@ class ScopeReader:
         if "neg" in kinds or ("good" in kinds and "bad" not in kinds):
             seen.denied = True
             seen.cue.append(" ".join(dedupe(toks.surface[words[0]:words[-1] + 1])))
+        elif "bad" in kinds and not any(toks.words[q] in _HEDGED for q in words):
+            # "sleep? trash", "diet? terrible": said missing or poor ("so idk" judges nothing)
+            seen.found["bad"] = True
+            seen.cue.append(" ".join(dedupe(toks.surface[words[0]:words[-1] + 1])))
 
     def _next_word(self, toks: Tokens, p: int, here: int) -> int | None:
         """The next non-filler word in the scope (articles and 'the' skipped)."""
@@ -313,12 +318,15 @@ _DO = frozenset({"do", "did", "does", "doing", "can", "could", "would", "will", 
 
 def copular_denial(words: list[str], start: int, end: int,
                    scope: list[int] | None = None) -> bool:
-    """"it's not the water", "not the warm-up", "not water either": the cause itself is denied,
+    """"it's not the water", "it's not water", "not water either": the cause itself is denied,
     not a lack of it (as in "not drinking water", "did not warm up"). With `scope`, the "not"
     must be in the phrase's own clause: "sleep is fine so not that. work stress" is no denial."""
     if words[start] == "not" and start + 1 <= end:  # a phrase with its own negation
         if words[start + 1] in ("a", "an", "one", "single"):
             return False  # "not a drop", "not a single stretch": none of it, not a denial
+        if start >= 2 and words[start - 1] in ("is", "was") and words[start - 2] in (
+                "it", "that", "this"):
+            return True  # "so it's not rest"
         start = start + 2 if words[start + 1] in _DETERMINERS else start + 1
         if start > end or words[start - 1] not in _DETERMINERS:
             return False
@@ -330,4 +338,5 @@ def copular_denial(words: list[str], start: int, end: int,
         return False
     if scope is not None and scope[p] != scope[start]:
         return False
-    return determined or (end + 1 < len(words) and words[end + 1] == "either")
+    copula = p >= 2 and words[p - 1] in ("is", "was") and words[p - 2] in ("it", "that", "this")
+    return determined or copula or (end + 1 < len(words) and words[end + 1] == "either")

@@ -384,3 +384,25 @@ def test_round_9_question_shapes(matcher: Matcher, text: str, question: str) -> 
 
 def test_a_stated_fear_is_no_question(matcher: Matcher) -> None:
     assert matcher.match("scared its ALS tbh, bicep twitching after gym").question is None
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("warmup? done. stretching? done. sleep? trash lol. leg twitching", "rest"),
+    ("nights on the ward wreck my sleep and I train straight after handover, calf twitching",
+     "rest"),
+    ("I've been on a crash diet, shakes for breakfast and lunch and a tiny dinner. calf "
+     "twitching after spin", "nutrition"),
+])
+def test_protectors_said_poor_or_beside_their_cause(matcher: Matcher, text: str,
+                                                    cause: str) -> None:
+    assert ids(matcher.match(text))[:1] == [cause], text
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("I drink like 4 litres a day so its not water, but I went way past my normal and my pec "
+     "is twitching", "dehydration"),
+    ("I slept nine hours and had two rest days, so it's not rest. My thigh twitches since I "
+     "forgot my water at the hot outdoor class.", "rest"),
+])
+def test_its_not_x_denies_x(matcher: Matcher, text: str, denied: str) -> None:
+    assert ids(matcher.match(text))[:1] != [denied], text
