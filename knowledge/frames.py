@@ -56,7 +56,7 @@ class Frame:
                            and (not self.ordered or s[0] > prev[1])]
                 if not options:
                     break
-                chosen.append(min(options, key=lambda s: abs(s[0] - a[0])))
+                chosen.append(min(options, key=lambda s: (abs(s[0] - a[0]), s[0] < a[0])))
             else:
                 lo, hi = min(s[0] for s in chosen), max(s[1] for s in chosen)
                 if hi - lo > self.reach or any(

@@ -155,14 +155,19 @@ class SignReader:
         sent = toks.sent[hit.start]
         if bare(seg) and any(toks.sent[p] == sent for p in topical):
             return True
+        if bare(seg) and sent == 0 and topical:  # "honestly it's been 6 weeks. ... calf still
+            return True  # jumping": a bare opening sentence about the twitch told next
         return self._said_of_it(toks, hit, topical, subject)
 
     def _said_of_it(self, toks: Tokens, hit: Hit, topical: set[int], subject: set[int]) -> bool:
         """The sign's subject is "it" (the twitch named before): "..., now it has spread to my
         back", "now it lasts two days and is worse each time". The nearest subject-like word
         back from the sign decides; a cause's words ("my sleep") take it away."""
-        if not topical or min(topical) >= hit.start:
+        if not topical:
             return False
+        # named after ("it's getting worse every week. started as a flicker ..."): only a
+        # plain "it" opening the message can be the twitch told of next
+        later = min(topical) >= hit.start
         owner = hit.phrase.owner
         p = hit.start - 1
         while p >= 0 and toks.words[p] in _PREDICATE and toks.seg[p] == toks.seg[hit.start]:
@@ -175,7 +180,7 @@ class SignReader:
             if p in subject and not elided:
                 return False
             if toks.words[p] in _IT or (toks.words[p] == "i" and owner in _SAID_OF_ME):
-                return True
+                return not later or (toks.words[p] in ("it", "its") and toks.sent[p] == 0)
             p -= 1
             steps += 1
         return False

@@ -406,3 +406,25 @@ def test_protectors_said_poor_or_beside_their_cause(matcher: Matcher, text: str,
 ])
 def test_its_not_x_denies_x(matcher: Matcher, text: str, denied: str) -> None:
     assert ids(matcher.match(text))[:1] != [denied], text
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("right side of my body just gave out on the treadmill out of nowhere, arm and leg like "
+     "jelly, and my hand keeps twitching", "one_sided"),
+    ("calf twitching after swim, and one side of my mouth has dropped when I look in the mirror",
+     "one_sided"),
+    ("twitchy legs after netball but mainly, I suddenly can't feel my right arm or leg properly",
+     "one_sided"),
+])
+def test_round_10_missed_emergencies(matcher: Matcher, text: str, sign: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "urgent" and result.warning_signs[0].id == sign, text
+
+
+@pytest.mark.parametrize("text", [
+    "honestly it's been 6 weeks. thought it'd go away. calf still jumping after any exercise",
+    "It's getting worse every week. Started as a little flicker after running, now my whole "
+    "calf spasms.",
+])
+def test_a_sign_told_before_the_twitch(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).triage == "see_doctor", text
