@@ -30,20 +30,22 @@ class Frame:
                              owner=owner, weight=rule.weight, min_found=1.0)
 
     @staticmethod
-    def _spans(canon: list[str], present: set[str], group: dict[str, list[tuple[str, ...]]]
-               ) -> list[tuple[int, int]]:
-        if present.isdisjoint(group):
-            return []
-        return [(p, p + len(s) - 1) for p, w in enumerate(canon) for s in group.get(w, ())
-                if tuple(canon[p:p + len(s)]) == s]
+    def _spans(canon: list[str], where: dict[str, list[int]],
+               group: dict[str, list[tuple[str, ...]]]) -> list[tuple[int, int]]:
+        return sorted((p, p + len(s) - 1) for w, seqs in group.items() for p in where.get(w, ())
+                      for s in seqs if tuple(canon[p:p + len(s)]) == s)
 
-    def find(self, toks: Tokens) -> list[Hit]:
-        """Every anchor of the first group with the nearest word of each other group."""
+    def find(self, toks: Tokens, where: dict[str, list[int]] | None = None) -> list[Hit]:
+        """Every anchor of the first group with the nearest word of each other group
+        (`where`: each word's positions in the message, when the caller has them)."""
         canon = toks.canon
-        present = set(canon)
+        if where is None:
+            where = positions(canon)
+        if not all(any(w in where for w in group) for group in self.by_first):
+            return []  # most messages: some group has no word here
         spans: list[list[tuple[int, int]]] = []
         for group in self.by_first:
-            spans.append(self._spans(canon, present, group))
+            spans.append(self._spans(canon, where, group))
             if not spans[-1]:
                 return []
         hits: list[Hit] = []
@@ -63,6 +65,14 @@ class Frame:
                         canon[p] in self.unless for p in range(max(0, lo - 1),
                                                                 min(len(canon), hi + 2))):
                     continue
-                positions = tuple(sorted({p for s in chosen for p in range(s[0], s[1] + 1)}))
-                hits.append(Hit(self.phrase, lo, hi, 1.0, positions))
+                covered = tuple(sorted({p for s in chosen for p in range(s[0], s[1] + 1)}))
+                hits.append(Hit(self.phrase, lo, hi, 1.0, covered))
         return hits
+
+
+def positions(canon: list[str]) -> dict[str, list[int]]:
+    """Each word of a message with the positions it sits at."""
+    where: dict[str, list[int]] = {}
+    for pos, word in enumerate(canon):
+        where.setdefault(word, []).append(pos)
+    return where

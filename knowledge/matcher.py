@@ -249,7 +249,7 @@ class Matcher:
         for pos, word in enumerate(toks.canon):
             where.setdefault(word, []).append(pos)
         hits = self.index.find(toks, where, self.blockers, self.gap_fillers)
-        hits += [h for frame in self.frames for h in frame.find(toks)]
+        hits += [h for frame in self.frames for h in frame.find(toks, where)]
         by_kind: dict[str, list[Hit]] = {}
         for hit in hits:
             by_kind.setdefault(hit.phrase.kind, []).append(hit)

@@ -124,6 +124,12 @@ class Normalizer:
         self._phrase_cache: dict[str, list[str]] = {}
         words = {w for w in vocabulary if w.isalpha() and len(w) >= 4 and w not in self.stopwords}
         self.vocab_words: list[str] = sorted(words)
+        # Repair candidates by length: a ratio above the cut-offs below is out of reach for a
+        # word more than a few letters longer or shorter, so only those are scored.
+        self._near_length: dict[int, list[str]] = {}
+        for n in range(1, max((len(w) for w in words), default=0) + 8):
+            reach = 2 if n <= 7 else 5
+            self._near_length[n] = [w for w in self.vocab_words if abs(len(w) - n) <= reach]
         self.rare = rare  # words of one phrase only: a typo of them must be a close one
         self.vocab_stems: set[str] = {self.canon_of(w) for w in vocabulary} | {
             self.canon_of(w) for w in self.stopwords}
@@ -197,7 +203,8 @@ class Normalizer:
         if (canon not in self.vocab_stems and word not in self.keep and len(word) >= 5
                 and word.isalpha()):
             cutoff = 86.0 if len(word) <= 5 else (80.0 if len(word) <= 7 else 77.0)
-            best = process.extractOne(word, self.vocab_words, scorer=fuzz.ratio,
+            best = process.extractOne(word, self._near_length.get(len(word), self.vocab_words),
+                                      scorer=fuzz.ratio,
                                       score_cutoff=cutoff)
             # a typo is an edit or two, not a different short word: "agrees" is no "ages",
             # "behind" no "bend"

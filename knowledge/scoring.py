@@ -104,7 +104,13 @@ class PhraseIndex:
             if ids:
                 candidates.update(ids)
         hits: list[Hit] = []
+        sim = toks.sim
         for pid in sorted(candidates):
+            phrase = self.phrases[pid]
+            if len(phrase.tokens) == 1:  # one word: every place it stands, best match first
+                spots = sorted(where[phrase.tokens[0]], key=lambda p: (-sim[p], p))
+                hits.extend(Hit(phrase, p, p, min(1.0, sim[p]), (p,)) for p in spots)
+                continue
             need = self.needs[pid]
             if need > 1 and sum(1 for t in self.contents[pid] if t in where) < need:
                 continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from knowledge.frames import COMPOSED, Frame
+from knowledge.frames import COMPOSED, Frame, positions
 from knowledge.negation import ScopeReader
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.schema import Knowledge
@@ -75,7 +75,9 @@ class SignReader:
         # time"): a sign in their clause is said of them, not of the twitching
         subject = {p for kind in ("for", "lacks", "against") for h in by_kind.get(kind, ())
                    for p in h.positions}
-        for hit in [*by_kind.get("warning", []), *(h for r in self.rules for h in r.find(toks))]:
+        where = positions(toks.canon)
+        for hit in [*by_kind.get("warning", []),
+                    *(h for r in self.rules for h in r.find(toks, where))]:
             owner = hit.phrase.owner
             composed = hit.phrase.kind == COMPOSED
             evidence = " ".join(dedupe([toks.surface[p] for p in hit.positions]))
