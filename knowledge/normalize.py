@@ -34,6 +34,8 @@ _RE_TAG_QUESTION = re.compile(
     r"(?:\bor (?:nah|nope|not|no|what|nah bro)"
     r"|,\s*(?:is it|isn'?t it|innit|right|yeah|yes|no|eh|ya|correct|true|ok)"
     r"|(?<!\bthe )(?<!\bmy )\bright"
+    r"|\b(?:standard|normal|fine|common|ok|okay|regular) yeah"
+    r"|\bor (?:only|just) (?:to )?me"
     r"|\b(?:pls|plz|please|pleaseee*)"
     r")\W*$")
 _RE_PHRASE_TOKEN = re.compile(r"#\w+|" + _RE_TOKEN.pattern)
