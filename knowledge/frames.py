@@ -22,7 +22,11 @@ class Frame:
             for seq in dict.fromkeys(seqs(g)):
                 first.setdefault(seq[0], []).append(seq)
             self.by_first.append(first)
-        self.unless = {t for s in seqs(rule.unless) for t in s}
+        # matched by stem, except where a cancel word stems like a word of the frame itself
+        # ("weaker" is "weak" to the stemmer): those cancel only as written
+        own = {t for group in self.by_first for seqs_ in group.values() for q in seqs_ for t in q}
+        self.unless = {t for s in seqs(rule.unless) for t in s} - own
+        self.unless_plain = {w.casefold() for w in rule.unless}
         self.reach: int = rule.reach
         self.ordered: bool = rule.ordered
         text = " + ".join("/".join(list(g)[:3]) for g in self.by_first)
@@ -62,7 +66,8 @@ class Frame:
             else:
                 lo, hi = min(s[0] for s in chosen), max(s[1] for s in chosen)
                 if hi - lo > self.reach or any(
-                        canon[p] in self.unless for p in range(max(0, lo - 1),
+                        canon[p] in self.unless or toks.words[p] in self.unless_plain
+                        for p in range(max(0, lo - 1),
                                                                 min(len(canon), hi + 2))):
                     continue
                 covered = tuple(sorted({p for s in chosen for p in range(s[0], s[1] + 1)}))

@@ -257,7 +257,7 @@ class Matcher:
         neutral = {p for h in by_kind.get("neutral", []) for p in h.positions}
         topic_hits = [h for h in (*by_kind.get("topic", []), *(
             h for h in by_kind.get("weak", []) if self.topic.near_body(toks, h)))
-            if not self.topic.of_an_animal(toks, h)  # "my dog twitches in his sleep"
+            if not self.topic.of_something_else(toks, h)  # "my dog twitches in his sleep"
             and not neutral.issuperset(h.positions)]  # "the twitch streamer i watch"
         a.topic_hits = topic_hits  # "won't calm down" describes the twitch: no stress cue
         topic = bool(topic_hits) or self.topic.weak(toks, neutral)

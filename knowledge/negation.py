@@ -12,6 +12,8 @@ from knowledge.scoring import dedupe
 _COORDINATORS = frozenset({"or", "nor"})
 _AFTER_NEGATIONS = frozenset({"nothing", "none", "nada", "zilch"})
 _HEDGED = frozenset({"unsure", "sure", "idea", "know", "idk", "dunno"})
+# "and nothing tingles": a clause opens before the "nothing", which is its subject
+_CLAUSE_OPENERS = frozenset({"and", "but", "so", "or", "because", "cause", "as", "though"})
 _SUBJECTS = frozenset({"it", "i", "he", "she", "they", "we", "you", "its", "im"})
 # "a little water" is some water; "the little stretches" are small ones: neither is a deficit
 _SIZE_DETERMINERS = frozenset({"a", "an", "the", "my", "those", "these", "that", "this", "our",
@@ -174,7 +176,8 @@ class ScopeReader:
                     "not", "never"):
                 return  # "nah, not tired": an interjection before the phrase's own negation
             if kind == "neg" and toks.words[p] in _AFTER_NEGATIONS and \
-                    p > self._scope_start(toks, p) and toks.words[p + 1] not in _AUXILIARIES:
+                    p > self._scope_start(toks, p) and toks.words[p + 1] not in _AUXILIARIES \
+                    and toks.words[p - 1] not in _CLAUSE_OPENERS:
                 return  # "drank nothing in the heat": an object's "nothing" stops at its verb
                 # (a subject's doesn't: "and nothing is gone numb")
             if kind == "neg":
@@ -334,9 +337,12 @@ def copular_denial(words: list[str], start: int, end: int,
     determined = p >= 0 and words[p] in _DETERMINERS
     if determined:
         p -= 1
+    if p >= 1 and words[p] in ("from", "about") and words[p - 1] == "not":
+        return True  # "the twitching is NOT from stress"
     if p < 0 or words[p] != "not" or (p >= 1 and words[p - 1] in _DO):
         return False
     if scope is not None and scope[p] != scope[start]:
         return False
-    copula = p >= 2 and words[p - 1] in ("is", "was") and words[p - 2] in ("it", "that", "this")
+    copula = (p >= 2 and words[p - 1] in ("is", "was") and words[p - 2] in ("it", "that", "this")
+              ) or (p >= 1 and words[p - 1] == "so")  # "so not recovery"
     return determined or copula or (end + 1 < len(words) and words[end + 1] == "either")

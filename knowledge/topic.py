@@ -10,8 +10,11 @@ from knowledge.scoring import Hit
 
 BODY_REACH = 5        # a weak twitch word needs a body part this close
 SENSORY_NET = 1.3     # nerve evidence that is a complaint on its own: two pieces of it
-_ANIMALS = frozenset({"dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "horse", "pet",
-                      "hamster", "rabbit", "bunny", "doggo", "pupper", "kitty"})
+_NOT_OURS = frozenset({"dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "horse", "pet",
+                      "hamster", "rabbit", "bunny", "doggo", "pupper", "kitty",
+                      # and things: "my phone screen keeps flickering"
+                      "screen", "phone", "light", "lights", "bulb", "tv", "telly", "monitor",
+                      "laptop", "app", "candle", "wallet"})
 _OWNERS = frozenset({"my", "our", "his", "her", "their", "the", "your", "mums", "moms"})
 _CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", "only", "yet"})
 
@@ -31,9 +34,9 @@ class TopicReader:
                    and not _trained(toks.words, p) for p in range(max(0, lo), min(len(toks), hi)))
 
     @staticmethod
-    def of_an_animal(toks: Tokens, hit: Hit) -> bool:
-        """"my dog twitches in his sleep": the twitching of a pet is no complaint of ours."""
-        return any(toks.words[p] in _ANIMALS and toks.seg[p] == toks.seg[hit.start]
+    def of_something_else(toks: Tokens, hit: Hit) -> bool:
+        """"my dog twitches in his sleep", "my phone screen flickers": not a complaint of ours."""
+        return any(toks.words[p] in _NOT_OURS and toks.seg[p] == toks.seg[hit.start]
                    and p >= 1 and toks.words[p - 1] in _OWNERS  # not "weak as a kitten"
                    for p in range(max(0, hit.start - 4), hit.start))
 

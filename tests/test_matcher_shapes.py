@@ -428,3 +428,31 @@ def test_round_10_missed_emergencies(matcher: Matcher, text: str, sign: str) -> 
 ])
 def test_a_sign_told_before_the_twitch(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).triage == "see_doctor", text
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("right, so, my left arm went weak out of nowhere during the cooldown and my face feels a "
+     "bit odd, mainly I want to know about the calf twitching", "one_sided"),
+    ("Hi, my mum is 70. She was muddled after her aqua class, didn't know where she was, and "
+     "her legs were twitching.", "confusion"),
+    ("Hello, straight after my rowing session my left arm went numb and heavy, only on that "
+     "side, all of a sudden; it's twitchy too.", "one_sided"),
+])
+def test_round_11_missed_emergencies(matcher: Matcher, text: str, sign: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "urgent" and result.warning_signs[0].id == sign, text
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("the twitching is NOT from stress like my wife keeps saying, it's because I skip meals "
+     "before the gym", "stress"),
+    ("grip is just as strong as ever and nothing tingles, only the forearm jumping after "
+     "climbing", "nerve"),
+])
+def test_round_11_denials(matcher: Matcher, text: str, denied: str) -> None:
+    assert ids(matcher.match(text))[:1] != [denied], text
+
+
+def test_a_flickering_screen_is_chatter(matcher: Matcher) -> None:
+    assert matcher.match("My phone screen keeps flickering whenever I open the gym app, is "
+                         "that a known bug?").off_topic
