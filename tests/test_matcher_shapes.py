@@ -456,3 +456,20 @@ def test_round_11_denials(matcher: Matcher, text: str, denied: str) -> None:
 def test_a_flickering_screen_is_chatter(matcher: Matcher) -> None:
     assert matcher.match("My phone screen keeps flickering whenever I open the gym app, is "
                          "that a known bug?").off_topic
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("my training partner went grey and dropped to the floor for a few seconds after the sled "
+     "push, he's up now but his arm twitches", "fainting"),
+    ("one side of my smile won't go up since this morning's workout and my hand keeps twitching",
+     "one_sided"),
+    ("out of nowhere walking out of the gym my right leg buckled and I can't raise my right arm "
+     "properly either. bit twitchy", "one_sided"),
+    ("my mum's legs were twitching after aqua-fit, but this afternoon she suddenly didn't know "
+     "where she was", "confusion"),
+    ("After my bootcamp my shoulder was twitching, but then a crushing pressure came on in the "
+     "middle of my chest, with sweating", "chest_pain"),
+])
+def test_round_12_missed_emergencies(matcher: Matcher, text: str, sign: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "urgent" and result.warning_signs[0].id == sign, text
