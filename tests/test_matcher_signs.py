@@ -1,0 +1,142 @@
+"""Warning signs in everyday words: emergencies first, see_doctor signs, and what is no sign."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge.matcher import Matcher
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("twitches in the legs and honestly i couldn't get a proper breath for twenty minutes",
+     "breathing"),
+    ("feels like i'm breathing through a straw since the HIIT class ended, calves twitching",
+     "breathing"),
+    ("pee looks like rooibos and my thighs are rock hard after the squat challenge, twitchy too",
+     "dark_urine"),
+    ("after hot yoga I'm really muddled all of a sudden, can't work out what day it is, legs "
+     "twitching", "confusion"),
+    ("just a small twitch in my pec, oh and my chest feels like someone's sitting on it",
+     "chest_pain"),
+    ("bicep twitching after curls and suddenly my left hand wont grip anything, right hand fine",
+     "one_sided"),
+    ("me duele mucho el brazo, very swollen after crossfit and my orina is dark like tea, also "
+     "twitch", "dark_urine"),
+    ("quads twitching after the HYROX, honestly can hardly catch my breath for the last hour "
+     "even sitting down", "breathing"),
+    ("right side of my body just gave out on the treadmill out of nowhere, arm and leg like "
+     "jelly, and my hand keeps twitching", "one_sided"),
+    ("calf twitching after swim, and one side of my mouth has dropped when I look in the mirror",
+     "one_sided"),
+    ("twitchy legs after netball but mainly, I suddenly can't feel my right arm or leg properly",
+     "one_sided"),
+    ("right, so, my left arm went weak out of nowhere during the cooldown and my face feels a "
+     "bit odd, mainly I want to know about the calf twitching", "one_sided"),
+    ("Hi, my mum is 70. She was muddled after her aqua class, didn't know where she was, and "
+     "her legs were twitching.", "confusion"),
+    ("Hello, straight after my rowing session my left arm went numb and heavy, only on that "
+     "side, all of a sudden; it's twitchy too.", "one_sided"),
+    ("my training partner went grey and dropped to the floor for a few seconds after the sled "
+     "push, he's up now but his arm twitches", "fainting"),
+    ("one side of my smile won't go up since this morning's workout and my hand keeps twitching",
+     "one_sided"),
+    ("out of nowhere walking out of the gym my right leg buckled and I can't raise my right arm "
+     "properly either. bit twitchy", "one_sided"),
+    ("my mum's legs were twitching after aqua-fit, but this afternoon she suddenly didn't know "
+     "where she was", "confusion"),
+    ("After my bootcamp my shoulder was twitching, but then a crushing pressure came on in the "
+     "middle of my chest, with sweating", "chest_pain"),
+])
+def test_emergencies_in_everyday_words(matcher: Matcher, text: str, sign: str) -> None:
+    """Each held-out round's missed emergencies, and more images of the same signs."""
+    result = matcher.match(text)
+    assert result.triage == "urgent" and result.warning_signs[0].id == sign, text
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("the twitching used to last a few seconds, now it goes on for hours after every workout",
+     "persistent"),
+    ("thigh twitching since my last race 6 weeks ago", "persistent"),
+    ("calf twitches after crossfit and it's happening a bit more each week", "persistent"),
+    ("hand getting clumsy, dropping stuff, and the thumb twitches after kettlebells",
+     "weakness"),
+])
+def test_see_doctor_signs_in_everyday_shapes(matcher: Matcher, text: str, sign: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "see_doctor" and sign in [w.id for w in result.warning_signs], text
+
+
+@pytest.mark.parametrize("text", [
+    "my calf used to twitch all day, now it's better",
+    "I run more each week and my calf twitches after",
+    "booked a race 6 weeks ago, calf twitches after long runs",
+])
+def test_shapes_that_are_not_signs(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).triage == "self_care", text
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("no tingling, just a plain flicker in the calf after sprinting", "plain"),
+    ("my friend filmed my squat, lower back twitching after", "friend"),
+    ("waiting for the twitch in my calf to stop after the run", "waiting"),
+])
+def test_common_words_are_not_repaired_into_signs(matcher: Matcher, text: str,
+                                                  word: str) -> None:
+    result = matcher.match(text)
+    assert result.triage == "self_care", text
+    assert word in matcher.norm.tokens(text).words
+
+
+def test_for_the_weak_is_no_weakness(matcher: Matcher) -> None:
+    result = matcher.match("'rest days are for the weak' i said. my quads disagree, they're "
+                           "vibrating")
+    assert result.triage == "self_care"
+
+
+def test_a_sign_denied_inside_itself_stays_denied(matcher: Matcher) -> None:
+    result = matcher.match("pee's a normal colour, not dark at all, and nothing's swollen, just "
+                           "twitchy after crossfit")
+    assert result.triage == "self_care"
+    urgent = matcher.match("cant get enough air after the session and my legs are twitching")
+    assert urgent.triage == "urgent"  # the sign's own "can't" is no denial of it
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("it's not settling, it's actually spreading to the other arm now", "persistent"),
+    ("my toes feel dead, no feeling at all, and the shin keeps twitching after hikes",
+     "numbness"),
+    ("calf twitching, plus my foot keeps catching on the stairs since", "weakness"),
+    ("twitching since last summer tbh, started after the gym and never really left",
+     "persistent"),
+])
+def test_more_everyday_see_doctor_signs(matcher: Matcher, text: str, sign: str) -> None:
+    result = matcher.match(text)
+    assert sign in [w.id for w in result.warning_signs], text
+
+
+@pytest.mark.parametrize("text", [
+    "I'm still opening jars like a champ, and nothing's gone numb. calf twitching after squats",
+    "Hasn't been going on for weeks or anything, first time ever, calf twitching after spin",
+    "mostly pasta and toast, no beans to speak of, and my calf twitches after the gym",
+    "watching my deadlift back was painful viewing, lower back twitching after",
+    "went too heavy because I didn't want to look weak, calves fluttering now",
+])
+def test_signs_denied_or_idioms_stay_self_care(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).triage == "self_care", text
+
+
+def test_for_the_last_weeks_is_a_span_up_to_now(matcher: Matcher) -> None:
+    span = matcher.match("For the last three weeks or so my right calf has twitched after "
+                         "every session")
+    assert span.triage == "see_doctor"
+    date = matcher.match("last week I did a long run and my calf twitches")
+    assert date.triage == "self_care"
+
+
+@pytest.mark.parametrize("text", [
+    "honestly it's been 6 weeks. thought it'd go away. calf still jumping after any exercise",
+    "It's getting worse every week. Started as a little flicker after running, now my whole "
+    "calf spasms.",
+])
+def test_a_sign_told_before_the_twitch(matcher: Matcher, text: str) -> None:
+    assert matcher.match(text).triage == "see_doctor", text
