@@ -33,14 +33,14 @@ from knowledge.matcher import Matcher
 # differential-reply and dance-idiom work: top-1 90.0%, top-3 97.4%, multi 90.9%, negated
 # 99.4%, questions 95.2%, spurious questions 0.6%, see_doctor+ 96.8%, urgent 100% (344/344),
 # false alarms 0.5%, off-topic 97.7%, false rejects 0.6%; floors just under these.
-# Round 11b (7725 messages: the round-8 to round-11 held-out sets and the round-9 dev sets
-# folded in), measured at the end of the session: top-1 87.0%, top-3 95.5%, multi 89.4%,
-# negated 99.3%, questions 93.2%, spurious questions 0.6%, see_doctor+ 97.8%, urgent 100%
-# (556/556), false alarms 0.8%, off-topic 98.3%, false rejects 0.9%; floors just under these.
+# Round 12b (8409 messages: the round-8 to round-12 held-out sets and the round-9 dev sets
+# folded in), measured at the end of the session: top-1 86.5%, top-3 95.2%, multi 88.2%,
+# negated 99.0%, questions 92.8%, spurious questions 0.7%, see_doctor+ 97.3%, urgent 100%
+# (603/603), false alarms 0.8%, off-topic 98.2%, false rejects 0.9%; floors just under these.
 TUNING_FLOORS = {
-    "top1": 0.865, "top3_any": 0.95, "multi_all": 0.89, "negated_first": 0.99,
-    "questions": 0.93, "doctor_recall": 0.975, "urgent_recall": 1.00, "false_alarms": 0.009,
-    "off_rejected": 0.98, "off_false": 0.010, "question_false": 0.007,
+    "top1": 0.86, "top3_any": 0.95, "multi_all": 0.875, "negated_first": 0.985,
+    "questions": 0.925, "doctor_recall": 0.97, "urgent_recall": 1.00, "false_alarms": 0.009,
+    "off_rejected": 0.98, "off_false": 0.010, "question_false": 0.008,
 }
 # Regression guards just under the figures measured once on the current held-out set (450
 # messages by two blind authors, round 8; benchmarks/match_bench.py): top-1 87.7% (92.5% any
