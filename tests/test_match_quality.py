@@ -42,16 +42,17 @@ TUNING_FLOORS = {
     "questions": 0.925, "doctor_recall": 0.97, "urgent_recall": 1.00, "false_alarms": 0.009,
     "off_rejected": 0.98, "off_false": 0.010, "question_false": 0.008,
 }
-# Regression guards just under the figures measured once on the current held-out set (450
-# messages by two blind authors, round 8; benchmarks/match_bench.py): top-1 87.7% (92.5% any
-# expected first), top-3 94.9%, multi 84.9%, negated first 0/50, questions 84.8%, see_doctor+
-# 98.8%, urgent 100% (32/32), false alarms 0.7%, off-topic 100%, false rejects 1.8%.
-# The targets are higher for top-1 (90%), top-3 (98%), multi (90%) and questions
-# (90%): those gaps are known and reported; they are closed on the tuning set, never here.
+# Regression guards just under the figures measured once on the current held-out set (708
+# messages by three blind authors, round 13; python benchmarks/match_bench.py): top-1 86.1%
+# (91.6% any expected first), top-3 94.0%, multi 86.2%, negated first 1/78, questions 87.4%,
+# spurious questions 0.5%, see_doctor+ 90.6%, urgent 100% (49/49), false alarms 1.2%,
+# off-topic 99.0%, false rejects 1.3%. The targets are higher for top-1 (90%), top-3
+# (98%), multi (90%), negated (100%), questions (90%) and see_doctor+ (95%): those gaps are
+# known and reported; they are closed on the tuning set, never here.
 HELDOUT_FLOORS = {
-    "top1": 0.87, "top3_any": 0.94, "multi_all": 0.84, "negated_first": 0.98,
-    "questions": 0.84, "doctor_recall": 0.98, "urgent_recall": 1.00, "false_alarms": 0.01,
-    "off_rejected": 0.98, "off_false": 0.02, "question_false": 0.005,
+    "top1": 0.855, "top3_any": 0.935, "multi_all": 0.85, "negated_first": 0.98,
+    "questions": 0.87, "doctor_recall": 0.90, "urgent_recall": 1.00, "false_alarms": 0.015,
+    "off_rejected": 0.98, "off_false": 0.015, "question_false": 0.006,
 }
 _HIGHER = {m.key: m.higher for m in METRICS}
 
