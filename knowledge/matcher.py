@@ -234,6 +234,7 @@ class Matcher:
                  "reason": s.reason}
                 for s in a.signs],
             "off_topic_reason": a.off_topic_reason,
+            "read_as_follow_up": a.follow_up,  # "it"/"this" taken to be the twitch
         }
 
     # -- the reading ----------------------------------------------------------------------------

@@ -310,3 +310,9 @@ def test_round_11_denials(matcher: Matcher, text: str, denied: str) -> None:
 def test_a_flickering_screen_is_chatter(matcher: Matcher) -> None:
     assert matcher.match("My phone screen keeps flickering whenever I open the gym app, is "
                          "that a known bug?").off_topic
+
+
+def test_explain_says_when_it_read_a_follow_up(matcher: Matcher) -> None:
+    shown = matcher.explain("its in my left calf, started after my run, I had no water")
+    assert shown["read_as_follow_up"] is True
+    assert matcher.explain("my calf twitches after runs")["read_as_follow_up"] is False
