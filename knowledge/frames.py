@@ -81,3 +81,20 @@ def positions(canon: list[str]) -> dict[str, list[int]]:
     for pos, word in enumerate(canon):
         where.setdefault(word, []).append(pos)
     return where
+
+
+class FrameIndex:
+    """Frames by the words of their smallest group: a message wakes only the frames it can
+    complete (most messages complete none)."""
+
+    def __init__(self, frames: list[Frame]) -> None:
+        self.frames = frames
+        self.by_word: dict[str, list[int]] = {}
+        for i, frame in enumerate(frames):
+            smallest = min(frame.by_first, key=len) if frame.by_first else {}
+            for word in smallest:
+                self.by_word.setdefault(word, []).append(i)
+
+    def find(self, toks: Tokens, where: dict[str, list[int]]) -> list[Hit]:
+        woken = sorted({i for word in where for i in self.by_word.get(word, ())})
+        return [h for i in woken for h in self.frames[i].find(toks, where)]

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge.asking import QuestionReader
-from knowledge.frames import Frame
+from knowledge.frames import Frame, FrameIndex
 from knowledge.negation import Context, ScopeReader, copular_denial, polarity
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.result import TRIAGE_ORDER, CauseHit, MatchResult, QuestionHit, WarningHit
@@ -121,8 +121,8 @@ class Matcher:
             if len(canon(text)) > 1:
                 self._add(text, "weak", "", gap=1, min_found=1.0)
         self.index = PhraseIndex(self._phrases)
-        self.frames = [Frame(c.id, rule, self.norm, kind="for") for c in knowledge.causes
-                       for rule in c.compose]
+        self.frames = FrameIndex([Frame(c.id, rule, self.norm, kind="for")
+                                  for c in knowledge.causes for rule in c.compose])
         self.weak_topic = {w.casefold() for w in singles}
         self.topic = TopicReader({c for w in lex.body for c in canon(w)}, self.weak_topic,
                                  {canon(w)[0] for w in singles if canon(w)})
@@ -250,7 +250,7 @@ class Matcher:
         for pos, word in enumerate(toks.canon):
             where.setdefault(word, []).append(pos)
         hits = self.index.find(toks, where, self.blockers, self.gap_fillers)
-        hits += [h for frame in self.frames for h in frame.find(toks, where)]
+        hits += self.frames.find(toks, where)
         by_kind: dict[str, list[Hit]] = {}
         for hit in hits:
             by_kind.setdefault(hit.phrase.kind, []).append(hit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from knowledge.frames import COMPOSED, Frame, positions
+from knowledge.frames import COMPOSED, Frame, FrameIndex, positions
 from knowledge.negation import ScopeReader
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.schema import Knowledge
@@ -65,7 +65,7 @@ class SignReader:
             return {w for text in texts for w in norm.tokens(text, knowledge=True).words}
 
         self.excludes = {w.id: (plain(w.excludes), plain(w.excludes_after)) for w in signs}
-        self.rules = [Frame(w.id, rule, norm) for w in signs for rule in w.compose]
+        self.rules = FrameIndex([Frame(w.id, rule, norm) for w in signs for rule in w.compose])
 
     def read(self, toks: Tokens, by_kind: dict[str, list[Hit]],
              topic_hits: list[Hit]) -> list[SignFound]:
@@ -75,9 +75,7 @@ class SignReader:
         # time"): a sign in their clause is said of them, not of the twitching
         subject = {p for kind in ("for", "lacks", "against") for h in by_kind.get(kind, ())
                    for p in h.positions}
-        where = positions(toks.canon)
-        for hit in [*by_kind.get("warning", []),
-                    *(h for r in self.rules for h in r.find(toks, where))]:
+        for hit in [*by_kind.get("warning", []), *self.rules.find(toks, positions(toks.canon))]:
             owner = hit.phrase.owner
             composed = hit.phrase.kind == COMPOSED
             evidence = " ".join(dedupe([toks.surface[p] for p in hit.positions]))
