@@ -12,7 +12,7 @@ from dialogs.compose import Composer
 from dialogs.inputs import Problem, clean
 from dialogs.state import DialogState, Phase
 from dialogs.types import Disclaimer, IncomingMessage, Reply, ReplyKind, Warning
-from knowledge.result import MatchResult
+from knowledge.result import FOLLOW_UP_FRAME, MatchResult
 from knowledge.schema import Knowledge
 
 MAX_CAUSES = 3
@@ -30,10 +30,8 @@ FACTORS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "condition": (("condition",), None),
 }
 GENERAL_CAUSES = ("fatigue",)  # Q&A 1: "usually a result of muscle fatigue, overuse..."
-# The matcher reads one message alone, and calls "it's been three weeks now" off-topic: no
-# twitching words. Inside a conversation about a twitch it is about that twitch, so the
-# engine re-reads such a follow-up with this context in front (matcher input, never shown).
-CONTEXT_FRAME = "the twitching "  # no punctuation: the follow-up stays in the same clause
+# Inside a conversation about a twitch, an off-topic reply ("it's been three weeks now") is
+# about that twitch: the engine re-reads it with the shared frame in front (never shown).
 
 
 class Matching(Protocol):
@@ -165,7 +163,7 @@ def _classify_text(state: DialogState, text: str, addressed: bool, matcher: Matc
     if not addressed:
         return Turn(Event.IGNORED)
     if result.off_topic and (state.phase is not IDLE or state.causes):
-        framed = matcher.match(CONTEXT_FRAME + cleaned)
+        framed = matcher.match(FOLLOW_UP_FRAME + cleaned)
         if framed.causes or framed.triage != "self_care":  # not questions: they need no frame
             result = framed
     if result.causes:

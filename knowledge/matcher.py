@@ -12,7 +12,14 @@ from knowledge.asking import QuestionReader
 from knowledge.frames import Frame, FrameIndex
 from knowledge.negation import Context, ScopeReader, copular_denial, polarity
 from knowledge.normalize import Normalizer, Tokens
-from knowledge.result import TRIAGE_ORDER, CauseHit, MatchResult, QuestionHit, WarningHit
+from knowledge.result import (
+    FOLLOW_UP_FRAME,
+    TRIAGE_ORDER,
+    CauseHit,
+    MatchResult,
+    QuestionHit,
+    WarningHit,
+)
 from knowledge.schema import Knowledge
 from knowledge.scoring import (
     STOP_WEIGHT,
@@ -44,7 +51,6 @@ _FOLLOW_UPS = frozenset({"it", "its", "this", "they", "still", "now", "and", "al
                          "both", "definitely", "def", "probably", "prob", "actually", "well"})
 _IT = frozenset({"it", "this"})
 _DUMMY_IT = re.compile(r"\bis it (?:\w+ ){1,2}(?:to|for)\b")  # "is it ok to train every day"
-FOLLOW_UP_FRAME = "the twitching "  # no punctuation: the follow-up stays in the same clause
 _ASKS_ABOUT = {"stress": "stress", "underlying": "condition"}  # question -> its cause
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
 

@@ -6,6 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 TRIAGE_ORDER = {"self_care": 0, "see_doctor": 1, "urgent": 2}
+# A follow-up read as about the twitch ("it's been three weeks now") is matched with this in
+# front: no punctuation, so the follow-up stays in the same clause. The matcher uses it for a
+# message opening with "it"/"yeah"..., the dialog engine for any reply inside a conversation.
+FOLLOW_UP_FRAME = "the twitching "
 
 
 @dataclass(frozen=True, slots=True)
