@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup chat test lint bench clean
+.PHONY: setup chat test learn lint bench clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) (3.11+) on PATH"; exit 2; }
@@ -24,6 +24,9 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/aftertwitch check
 	$(BIN)/python -m pytest
+
+learn: $(STAMP)
+	$(BIN)/python -m knowledge.learn
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -35,9 +35,10 @@ def default_cache_dir() -> Path:
 
 
 def cache_key(folder: Path) -> str:
-    """sha256 over the knowledge files, this package's code and the Python version."""
+    """sha256 over the knowledge files (YAML, learned JSON), the package code, Python."""
     digest = hashlib.sha256(sys.version.encode())
-    for path in [*sorted(folder.glob("*.yaml")), *sorted(_CODE_DIR.glob("*.py"))]:
+    for path in [*sorted(folder.glob("*.yaml")), *sorted(folder.glob("*.json")),
+                 *sorted(_CODE_DIR.glob("*.py"))]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]
 

@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from knowledge.learned import MODEL_FILE, LearnedModel, ModelFormatError, parse_model
 from knowledge.schema import (
     CAUSE_IDS,
     QUESTION_IDS,
@@ -199,6 +200,20 @@ def load_knowledge(path: str | Path | None = None) -> Knowledge:
     return _load(folder.resolve())
 
 
+def _learned(path: Path) -> LearnedModel | None:
+    """The learned word weights, when the folder has them (a folder without works too)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(path, None, f"unreadable: {exc.__class__.__name__}") from None
+    try:
+        return parse_model(text)
+    except ModelFormatError as exc:
+        raise KnowledgeError(path, exc.line, str(exc)) from None
+
+
 def _load(folder: Path) -> Knowledge:
     docs = {name: _parse(folder / f"{name}.yaml") for name in (
         "causes", "questions", "self_care", "prevention", "warnings", "lexicon", "meta")}
@@ -229,6 +244,7 @@ def _load(folder: Path) -> Knowledge:
         lexicon=lexicon,
         disclaimer=str(meta.data["disclaimer"]).strip(),
         source_title=str(meta.data["source_title"]).strip(),
+        learned=_learned(folder / MODEL_FILE),
     )
     log.debug("knowledge loaded from %s: %d causes, %d questions, %d warnings",
               folder, len(knowledge.causes), len(knowledge.questions), len(knowledge.warnings))

@@ -10,6 +10,7 @@ from typing import Any
 
 from knowledge.asking import QuestionReader
 from knowledge.frames import Frame, FrameIndex
+from knowledge.learned import features, second_opinion
 from knowledge.negation import Context, ScopeReader, copular_denial, polarity
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.result import (
@@ -50,6 +51,9 @@ _FOLLOW_UPS = frozenset({"it", "its", "this", "they", "still", "now", "and", "al
                          "yeah", "yes", "yep", "yup", "no", "nope", "nah", "honestly", "tbh",
                          "both", "definitely", "def", "probably", "prob", "actually", "well"})
 _IT = frozenset({"it", "this"})
+# a sign the phrases read and set aside for one of these reasons is not the model's to restore
+_SET_ASIDE = frozenset({"negated", "a comparison, not a sign", "excluded by a neighbouring word",
+                        "how long an activity went on"})
 _DUMMY_IT = re.compile(r"\bis it (?:\w+ ){1,2}(?:to|for)\b")  # "is it ok to train every day"
 _ASKS_ABOUT = {"stress": "stress", "underlying": "condition"}  # question -> its cause
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
@@ -89,6 +93,7 @@ class Analysis:
     off_topic_reason: str | None = None
     topic_hits: list[Hit] = field(default_factory=list)  # the twitching described
     follow_up: bool = False  # read with FOLLOW_UP_FRAME: "it" was taken to be the twitch
+    learned: dict[str, float] = field(default_factory=dict)  # the model's probabilities
 
 
 class Matcher:
@@ -139,6 +144,7 @@ class Matcher:
         self.blockers = frozenset(
             seq[0] for seq, kind in self.scope.kinds.items() if kind in ("neg", "deficit")
             and len(seq) == 1)
+        self.learned = knowledge.learned
         self.order = {c.id: i for i, c in enumerate(knowledge.causes)}
         self.warning_order = {w.id: i for i, w in enumerate(knowledge.warnings)}
         self.cause_weight = {c.id: c.weight for c in knowledge.causes}
@@ -241,11 +247,23 @@ class Matcher:
                 for s in a.signs],
             "off_topic_reason": a.off_topic_reason,
             "read_as_follow_up": a.follow_up,  # "it"/"this" taken to be the twitch
+            "learned": a.learned,  # the learned model's probabilities of 0.1 and above
         }
 
     # -- the reading ----------------------------------------------------------------------------
 
-    def analyse(self, text: str, *, framed: bool = False) -> Analysis:
+    def analyse(self, text: str) -> Analysis:
+        """The phrases' reading, then the learned second opinion on what they left empty."""
+        a = self._read(text)
+        if self.learned is not None and not a.result.off_topic:
+            feats = features(a.toks, self.stopwords, self._negations)
+            weighed = {cid for cid, found in a.causes.items() if found} | {
+                s.hit.phrase.owner for s in a.signs if s.reason in _SET_ASIDE}
+            a.result, a.learned = second_opinion(self.learned, a.result, a.toks, feats,
+                                                 self.question_starts, weighed=weighed)
+        return a
+
+    def _read(self, text: str, *, framed: bool = False) -> Analysis:
         toks = self.norm.tokens(text)
         a = Analysis(toks)
         if not toks.canon:
@@ -290,7 +308,7 @@ class Matcher:
             # is the twitch, read as about it when that finds a cause or a sign (or, for a
             # question about "it", one of the article's questions); "it's a nice gym" finds
             # none of them and stays chatter
-            b = self.analyse(FOLLOW_UP_FRAME + str(text), framed=True)
+            b = self._read(FOLLOW_UP_FRAME + str(text), framed=True)
             if (opens and (b.result.causes or b.result.triage != "self_care")) or (
                     b.result.question is not None and not any(  # "is it ok to train every
                         net >= CAUSE_THRESHOLD for net in a.nets.values())):  # day?" asks of it

@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from knowledge.learned import LearnedModel
+
 CAUSE_IDS: tuple[str, ...] = (
     "fatigue", "dehydration", "warmup", "nerve", "rest",
     "stress", "condition", "nutrition", "form", "overexertion",
@@ -173,6 +175,8 @@ class Lexicon(_Entry):
 class Knowledge(_Entry):
     """The whole validated knowledge base."""
 
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
     causes: tuple[Cause, ...]
     questions: tuple[Question, ...]
     self_care: tuple[SelfCareStep, ...]
@@ -181,6 +185,7 @@ class Knowledge(_Entry):
     lexicon: Lexicon
     disclaimer: str
     source_title: str
+    learned: LearnedModel | None = None  # learned.json: word weights from the tuning set
 
     def cause(self, cause_id: str) -> Cause:
         return next(c for c in self.causes if c.id == cause_id)

@@ -27,6 +27,13 @@ def matcher(knowledge: Knowledge) -> Matcher:
     return Matcher(knowledge)
 
 
+@pytest.fixture(scope="session")
+def phrases_only(knowledge: Knowledge) -> Matcher:
+    """The matcher without its learned second opinion: for tests of the phrase mechanisms
+    themselves (a frame cancelled, a sign set aside), whatever the model adds on top."""
+    return Matcher(knowledge.model_copy(update={"learned": None}))
+
+
 @pytest.fixture
 def knowledge_dir(tmp_path: Path) -> Path:
     """A writable copy of the shipped knowledge folder."""

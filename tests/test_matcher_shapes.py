@@ -34,8 +34,8 @@ def test_a_cause_found_as_a_frame(matcher: Matcher, text: str, cause: str) -> No
     "i can barely hold a cup, arm twitching after lifting",    # a cup held, not drunk
     "only had one small protein shake today, calves twitching",  # a drink that isn't water
 ])
-def test_unless_words_cancel_a_frame(matcher: Matcher, text: str) -> None:
-    assert "dehydration" not in ids(matcher.match(text))
+def test_unless_words_cancel_a_frame(phrases_only: Matcher, text: str) -> None:
+    assert "dehydration" not in ids(phrases_only.match(text))
 
 
 def test_a_frame_said_with_a_negation_counts_against(matcher: Matcher) -> None:

@@ -1,0 +1,207 @@
+"""Word weights learned from the labelled tuning messages: a second opinion beside the phrases.
+
+The phrases of the YAML are precise but finite, and every new writer brings words they don't
+hold ("up till 3am gaming then a 7am spin class", "nobody ever taught me how to bench"). A
+logistic model over the message's words and word pairs, trained on the labelled tuning
+messages by `python -m knowledge.learn`, gives each cause, question and the see-a-doctor
+level a probability. It never overrules the phrases: it only fills what they left empty,
+i.e. a cause list shorter than three, a question not found, a plain self-care triage. It
+never adds a cause the message denies, nor an urgent level: emergencies come from the
+phrases alone. Its evidence is the message's own words with the largest weights.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from knowledge.result import CauseHit, MatchResult, QuestionHit, WarningHit
+
+if TYPE_CHECKING:
+    from knowledge.normalize import Tokens
+
+MODEL_FILE = "learned.json"
+FORMAT = 1
+CAUSE_FILL = 0.3      # a learned cause joins a list shorter than three from this probability
+QUESTION_MIN = 0.7    # a learned question, when the phrases found none
+DOCTOR_MIN = 0.7      # see_doctor, when the phrases found no sign
+EVIDENCE_WORDS = 3
+_ASKING = frozenset({"how", "why", "what", "wonder", "wondering", "whether", "should"})
+
+Span = tuple[int, int]
+
+
+class ModelFormatError(ValueError):
+    """The model file is broken; `line` is where (1-based), when known."""
+
+    def __init__(self, line: int | None, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def features(toks: Tokens, stopwords: frozenset[str] | set[str],
+             negations: frozenset[str] | set[str]) -> dict[str, Span]:
+    """Content words and pairs of neighbouring content words, each with its span.
+
+    A word after a negation in the same clause is marked "~" ("no ~water", "not ~stressed"),
+    so that the model can learn that denials point away from their cause. The first word and a
+    question mark are features too: they tell questions from complaints.
+    """
+    out: dict[str, Span] = {}
+    if toks.question_mark:
+        out["?"] = (0, -1)
+    if toks.words:
+        out["^" + toks.words[0]] = (0, -1)
+    denied: set[int] = set()
+    prev: tuple[str, int] | None = None
+    for pos, word in enumerate(toks.canon):
+        if word in negations:
+            denied.add(toks.scope[pos])
+            prev = None
+            continue
+        if word in stopwords or word.isdigit():
+            continue
+        mark = "~" if toks.scope[pos] in denied else ""
+        out.setdefault(mark + word, (pos, pos))
+        if prev is not None and toks.seg[prev[1]] == toks.seg[pos]:
+            out.setdefault(f"{mark}{prev[0]}_{word}", (prev[1], pos))
+        prev = (word, pos)
+    return out
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedModel:
+    """Heads ("cause:fatigue", "question:prevent", "doctor", "sign:pain"), their biases, and per
+    feature the (head, weight) pairs it carries."""
+
+    heads: tuple[str, ...]
+    bias: tuple[float, ...]
+    weights: dict[str, tuple[tuple[int, float], ...]]
+    trained_on: str = ""          # sha256 of the tuning file it was trained on
+
+    def logits(self, feats: Iterable[str]) -> list[float]:
+        z = list(self.bias)
+        table = self.weights
+        for feat in feats:
+            for head, weight in table.get(feat, ()):
+                z[head] += weight
+        return z
+
+    def head(self, name: str) -> int | None:
+        try:
+            return self.heads.index(name)
+        except ValueError:
+            return None
+
+    def evidence(self, feats: dict[str, Span], head: int, toks: Tokens) -> tuple[str, ...]:
+        """The message's words that pushed hardest towards `head`."""
+        pushed = sorted(((w, span) for feat, span in feats.items()
+                         for h, w in self.weights.get(feat, ()) if h == head and w > 0),
+                        key=lambda ws: (-ws[0], ws[1]))
+        words: list[str] = []
+        for _, (start, end) in pushed:
+            text = " ".join(toks.surface[start:end + 1])  # "?" and "^word" have no span
+            if text and text not in words and not any(text in w for w in words):
+                words.append(text)
+            if len(words) == EVIDENCE_WORDS:
+                break
+        return tuple(words)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"format": FORMAT, "trained_on": self.trained_on, "heads": list(self.heads),
+                "bias": [round(b, 4) for b in self.bias],
+                "weights": {f: [[h, round(w, 4)] for h, w in pairs]
+                            for f, pairs in sorted(self.weights.items())}}
+
+
+def looks_asked(toks: Tokens, starts: frozenset[str] | set[str]) -> bool:
+    """A question mark, a clause opening like a question ("can it be that", "is this normal"),
+    or a word that asks wherever it stands ("wondering", "how")."""
+    if toks.question_mark or not _ASKING.isdisjoint(toks.words):
+        return True
+    return any(word in starts and (pos == 0 or toks.seg[pos - 1] != toks.seg[pos])
+               for pos, word in enumerate(toks.words))
+
+
+def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
+                   feats: dict[str, Span], starts: frozenset[str] | set[str], *,
+                   weighed: set[str] | frozenset[str] = frozenset(),
+                   ) -> tuple[MatchResult, dict[str, float]]:
+    """`result` with what the phrases left empty filled from the model, and the probabilities
+    behind it (for --explain). Off-topic results and urgent triage are left as they are; a
+    question is only taken from a message that looks asked ("work stress is making my calves
+    twitch" tells, it doesn't ask). `weighed` names the causes and signs that the phrases
+    read and set aside ("6 weeks ago" is a date, "one small protein shake" no water): the
+    model never overrules such a reading."""
+    if result.off_topic:
+        return result, {}
+    probs = [sigmoid(z) for z in model.logits(feats)]
+    shown = {name: round(p, 3) for name, p in zip(model.heads, probs, strict=True) if p >= 0.1}
+    changes: dict[str, Any] = {}
+    listed = set(result.cause_ids) | set(result.negated) | set(weighed)
+    extra = sorted(((p, name[6:], h) for h, (name, p) in enumerate(zip(
+        model.heads, probs, strict=True)) if name.startswith("cause:") and p >= CAUSE_FILL
+        and name[6:] not in listed), key=lambda t: (-t[0], t[2]))
+    causes = list(result.causes)
+    for p, cid, h in extra[:max(0, 3 - len(causes))]:
+        causes.append(CauseHit(cid, round(p * 0.5, 3), model.evidence(feats, h, toks)))
+    if len(causes) > len(result.causes):
+        changes["causes"] = tuple(causes)
+    if result.question is None and looks_asked(toks, starts):
+        best = max(((p, h) for h, (name, p) in enumerate(zip(model.heads, probs, strict=True))
+                    if name.startswith("question:")), default=None)
+        if best is not None and best[0] >= QUESTION_MIN:
+            changes["question"] = QuestionHit(model.heads[best[1]][9:], round(best[0], 3))
+    doctor = model.head("doctor")
+    if result.triage == "self_care" and doctor is not None and probs[doctor] >= DOCTOR_MIN \
+            and not any(name[5:] in weighed for name in model.heads if name.startswith("sign:")):
+        sign = max(((p, h) for h, (name, p) in enumerate(zip(model.heads, probs, strict=True))
+                    if name.startswith("sign:")), default=None)
+        if sign is not None:
+            changes["triage"] = "see_doctor"
+            changes["warning_signs"] = (WarningHit(
+                model.heads[sign[1]][5:], "see_doctor", model.evidence(feats, doctor, toks)),)
+    if not changes:
+        return result, shown
+    return dataclasses.replace(result, **changes), shown
+
+
+def parse_model(text: str) -> LearnedModel:
+    """The model from its JSON text; `ModelFormatError` names the line of what is wrong."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ModelFormatError(exc.lineno, f"not valid JSON: {exc.msg}") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ModelFormatError(1, f"expected an object with \"format\": {FORMAT}")
+    heads, bias, weights = data.get("heads"), data.get("bias"), data.get("weights")
+    if not (isinstance(heads, list) and all(isinstance(h, str) for h in heads)
+            and isinstance(bias, list) and len(bias) == len(heads)
+            and all(isinstance(b, int | float) for b in bias) and isinstance(weights, dict)):
+        raise ModelFormatError(1, "\"heads\", \"bias\" and \"weights\" don't fit together")
+    table: dict[str, tuple[tuple[int, float], ...]] = {}
+    top = len(heads)
+    for feat, pairs in weights.items():
+        try:
+            row = tuple((h, float(w)) for h, w in pairs)
+            ok = all(type(h) is int and 0 <= h < top for h, _ in row)
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise ModelFormatError(_line_of(text, feat), f"bad weights for feature {feat!r}")
+        table[feat] = row
+    return LearnedModel(tuple(heads), tuple(float(b) for b in bias), table,
+                        str(data.get("trained_on") or ""))
+
+
+def _line_of(text: str, key: str) -> int | None:
+    at = text.find(json.dumps(key) + ":")
+    return text.count("\n", 0, at) + 1 if at >= 0 else None

@@ -1,0 +1,129 @@
+"""The learned second opinion: its file, its training, and what it may and may not change."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from knowledge import Knowledge, KnowledgeError, load_knowledge
+from knowledge.evaluate import SETS_DIR, load_set
+from knowledge.learn import train
+from knowledge.learned import (
+    MODEL_FILE,
+    LearnedModel,
+    features,
+    parse_model,
+    second_opinion,
+)
+from knowledge.matcher import Matcher
+from knowledge.result import CauseHit, MatchResult, WarningHit
+
+
+def test_the_shipped_model_was_trained_on_the_current_tuning_set(knowledge: Knowledge) -> None:
+    # retrain with `python -m knowledge.learn` whenever tuning.yaml changes
+    assert knowledge.learned is not None
+    digest = hashlib.sha256((SETS_DIR / "tuning.yaml").read_bytes()).hexdigest()
+    assert knowledge.learned.trained_on == digest
+
+
+def test_training_is_deterministic_and_round_trips(phrases_only: Matcher) -> None:
+    examples = load_set("tuning")[:150]
+    first, second = train(phrases_only, examples), train(phrases_only, examples)
+    assert first.to_json() == second.to_json()
+    assert parse_model(json.dumps(first.to_json())).to_json() == first.to_json()
+    assert first.heads[:2] == ("cause:fatigue", "cause:dehydration") and "doctor" in first.heads
+
+
+def test_a_folder_without_the_model_still_loads(knowledge_dir: Path) -> None:
+    (knowledge_dir / MODEL_FILE).unlink()
+    knowledge = load_knowledge(knowledge_dir)
+    assert knowledge.learned is None
+    assert Matcher(knowledge).match("calves twitching after a 3 hour ride").cause_ids
+
+
+@pytest.mark.parametrize(("broken", "line"), [
+    ('{"format": 1,\n"heads": ["cause:fatigue"],\n "bias": [0.0],\n "weights": {"a": [[0, 1.0]],'
+     '\n"b": [[7, 1.0]]}}', 5),                        # a head that doesn't exist
+    ('{"format": 1,\n"heads": [,]}', 2),                # not JSON
+    ('[1, 2, 3]', 1),                                    # not the model's shape
+])
+def test_a_broken_model_names_file_and_line(knowledge_dir: Path, broken: str, line: int) -> None:
+    (knowledge_dir / MODEL_FILE).write_text(broken, encoding="utf-8")
+    with pytest.raises(KnowledgeError) as info:
+        load_knowledge(knowledge_dir)
+    assert info.value.file.endswith(MODEL_FILE) and info.value.line == line
+    assert "\n" not in str(info.value)
+
+
+# -- what the second opinion may change, with a small hand-made model -------------------------
+
+HEADS = ("cause:rest", "cause:stress", "cause:form", "cause:fatigue", "question:normal",
+         "doctor", "sign:persistent")
+
+
+def model(m: Matcher, **weights: dict[str, float]) -> LearnedModel:
+    """Every head starts far below its threshold; `weights[word] = {head: weight}`, the word
+    as the matcher stems it ("gaming" is the feature "gam")."""
+    table = {m.norm.phrase(word)[0]: tuple((HEADS.index(h), w) for h, w in per_head.items())
+             for word, per_head in weights.items()}
+    return LearnedModel(HEADS, (-8.0,) * len(HEADS), table)
+
+
+def opinion(m: Matcher, lm: LearnedModel, result: MatchResult, text: str,
+            weighed: frozenset[str] = frozenset()) -> MatchResult:
+    toks = m.norm.tokens(text)
+    feats = features(toks, m.stopwords, m._negations)
+    return second_opinion(lm, result, toks, feats, m.question_starts, weighed=weighed)[0]
+
+
+def test_it_fills_an_empty_cause_list_with_the_words_that_led_there(phrases_only: Matcher) -> None:
+    lm = model(phrases_only, gaming={"cause:rest": 9.0})
+    got = opinion(phrases_only, lm, MatchResult(), "up gaming till 3am, calves twitching")
+    assert got.cause_ids == ("rest",) and got.causes[0].evidence == ("gaming",)
+
+
+def test_it_only_adds_after_the_phrases_and_never_past_three(phrases_only: Matcher) -> None:
+    lm = model(phrases_only, gaming={"cause:rest": 9.0, "cause:stress": 9.5, "cause:form": 9.0})
+    found = MatchResult(causes=(CauseHit("fatigue", 0.8), CauseHit("overexertion", 0.6)))
+    got = opinion(phrases_only, lm, found, "gaming all night, legs twitch")
+    assert got.cause_ids == ("fatigue", "overexertion", "stress")
+
+
+def test_it_never_brings_back_a_denied_or_set_aside_cause(phrases_only: Matcher) -> None:
+    lm = model(phrases_only, gaming={"cause:rest": 9.0, "cause:stress": 9.0})
+    denied = MatchResult(negated=("rest",))
+    got = opinion(phrases_only, lm, denied, "gaming, legs twitch", frozenset({"stress"}))
+    assert got.cause_ids == ()
+
+
+def test_a_question_only_from_a_message_that_asks(phrases_only: Matcher) -> None:
+    lm = model(phrases_only, everyone={"question:normal": 9.0})
+    asked = opinion(phrases_only, lm, MatchResult(), "does everyone get this after squats")
+    told = opinion(phrases_only, lm, MatchResult(), "everyone in my class gets twitchy calves")
+    assert asked.question is not None and asked.question.id == "normal"
+    assert told.question is None
+
+
+def test_see_doctor_is_added_but_urgent_is_never_touched(phrases_only: Matcher) -> None:
+    lm = model(phrases_only, still={"doctor": 9.0, "sign:persistent": 9.0})
+    text = "a month on, the calf still flickers after runs"
+    plain = opinion(phrases_only, lm, MatchResult(), text)
+    assert plain.triage == "see_doctor" and plain.warning_signs[0].id == "persistent"
+    urgent = MatchResult(triage="urgent", warning_signs=(WarningHit("chest_pain", "urgent"),))
+    assert opinion(phrases_only, lm, urgent, text) == urgent
+    set_aside = opinion(phrases_only, lm, MatchResult(), text, frozenset({"persistent"}))
+    assert set_aside.triage == "self_care"
+
+
+def test_off_topic_stays_off_topic(phrases_only: Matcher) -> None:
+    lm = model(phrases_only, gym={"cause:rest": 9.0, "question:normal": 9.0, "doctor": 9.0})
+    off = MatchResult(off_topic=True)
+    assert opinion(phrases_only, lm, off, "is the gym open on sunday?") == off
+
+
+def test_explain_shows_the_models_probabilities(matcher: Matcher) -> None:
+    learned = matcher.explain("up till 3am gaming then a 7am spin class, legs twitchy")["learned"]
+    assert learned and all(0.1 <= p <= 1.0 for p in learned.values())
