@@ -28,6 +28,13 @@ _OPENERS = frozenset({"so", "ok", "okay", "yo", "hey", "hi", "hello", "also", "a
                       # a request before the question word: "looking for ways to head it off"
                       "looking", "need", "want", "trying", "searching"})
 # "way beyond anything i've done", "than any": a question word that is no question's start
+_SUBJECTS = frozenset({"i", "we", "you", "he", "she", "they", "it", "this", "that", "my",
+                       "everyone", "everybody", "anyone", "anybody", "people"})
+_MODALS = frozenset({"should", "can", "could", "would", "will", "shall", "need", "must", "do"})
+_ANSWERS = frozenset({"no", "nah", "nope", "naw", "zero", "none", "never", "fine", "plenty",
+                      "yes", "yeah", "yep", "loads", "lots", "sorted", "good", "great", "ok",
+                      "okay", "nothing", "not", "definitely", "low", "normal", "minimal"})
+_SUBORDINATE = frozenset({"when", "what", "where", "whenever"})  # "when i'm worried, ..."
 _MID_CLAUSE = frozenset({"beyond", "than", "past", "like", "without", "over", "above"})
 # A guess, not a question about the article: "maybe it's stress from work?"
 _HEDGES = frozenset({"maybe", "probably", "prob", "perhaps", "guess", "think", "reckon"})
@@ -55,6 +62,18 @@ _WORRY = frozenset({"worried", "scared", "afraid", "terrified", "paranoid", "fea
                     "freaking", "panicking"})
 # "scared it's ALS" states a fear (authors label it no question); "might be MS" wonders
 _MAYBE = frozenset({"might", "may", "could"})
+
+
+def _telling(words: list[str], q: int, seg: list[int]) -> bool:
+    """A clause that opens with a question word yet tells: "couldn't sleep" (not "can't it be
+    that"), "when I'm worried, ...", "what I did was ..." (not "what I should do")."""
+    ahead = [words[i] for i in range(q + 1, min(q + 3, len(words))) if seg[i] == seg[q]]
+    if not ahead:
+        return False
+    if words[q] in _AUXILIARIES and ahead[0] == "not":
+        return len(ahead) < 2 or ahead[1] not in _SUBJECTS
+    return words[q] in _SUBORDINATE and ahead[0] in _SUBJECTS and (
+        len(ahead) < 2 or ahead[1] not in _MODALS)
 
 
 def _embedded(words: list[str]) -> int | None:
@@ -98,6 +117,7 @@ class QuestionReader:
             first = hit.positions[0]
             opened = seg[hit.start] in opens or (
                 words[first] in self.starts and words[first] not in _AUXILIARIES
+                and not _telling(words, first, seg)
                 and not (first >= 1 and seg[first - 1] == seg[first]
                          and words[first - 1] in _MID_CLAUSE)) or (
                 asked_from is not None and hit.start > asked_from
@@ -191,8 +211,12 @@ class QuestionReader:
 
     def _short(self, toks: Tokens, pos: int) -> bool:
         """The keyword's segment is a bare question: "stress?", "ms or als?", not "maybe it's
-        stress from work?" (a guess, said with a question mark)."""
+        stress from work?" (a guess, said with a question mark), nor a question answered at
+        once ("stress? nah", "rest days? plenty": a list of what it isn't)."""
         here = [p for p in range(len(toks.canon)) if toks.seg[p] == toks.seg[pos]]
+        after = here[-1] + 1
+        if after < len(toks.words) and toks.words[after] in _ANSWERS:
+            return False
         content = [p for p in here if toks.canon[p] not in self.stopwords
                    and toks.canon[p] not in self.scope.fillers]
         return len(content) <= 3 and not any(toks.words[p] in _HEDGES for p in here)
@@ -207,6 +231,7 @@ class QuestionReader:
                 while q < len(canon) and seg[q] == seg[p] and (
                         canon[q] in _OPENERS or toks.words[q] in _OPENERS):
                     q += 1
-                if q < len(canon) and seg[q] == seg[p] and toks.words[q] in self.starts:
+                if q < len(canon) and seg[q] == seg[p] and toks.words[q] in self.starts \
+                        and not _telling(toks.words, q, seg):
                     opens.add(seg[p])
         return opens

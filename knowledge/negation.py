@@ -26,6 +26,7 @@ _VERDICT_GLUE = frozenset({"so", "then", "and", "honestly", "definitely", "total
                            "really", "just", "at", "def", "lol", "tbh", "pretty", "deffo"})
 _PRONOUNS = frozenset({"it", "that", "this", "the", "a", "for", "to"})
 VERDICT_REACH = 6  # words a bare verdict may have
+_FLAT_NO = frozenset({"nah", "nope", "naw", "nay", "nahh", "nahhh"})  # an answer opening a clause
 # read through between a negation and its phrase: "didn't go heavier", "never train without"
 _LIGHT_VERBS = frozenset({"go", "went", "gone", "going", "train", "trained", "training", "push",
                           "pushed", "lift", "lifted", "start", "started", "tracking", "track",
@@ -261,7 +262,15 @@ class ScopeReader:
         while q < n and scope[q] == here:
             words.append(q)
             q += 1
-        if not words or len(words) > VERDICT_REACH:
+        if not words:
+            return
+        first = toks.surface[words[0]].casefold()
+        if first in _FLAT_NO or (first == "no" and (len(words) == 1 or toks.words[
+                words[1]] in _PRONOUNS)):  # "stress? nah i'm the chillest", "diet? no it's fine"
+            seen.denied = True
+            seen.cue.append(toks.surface[words[0]])
+            return
+        if len(words) > VERDICT_REACH:
             return
         kinds: list[str] = []
         i = 0

@@ -232,9 +232,29 @@ def test_questions_with_or_without_question_mark(matcher: Matcher, text: str,
     "calf twitching after my run",
     "stressed about work and my traps twitch after lifting",
     "i have ms and my thigh twitches after cycling",
+    # a clause opening with a question word that tells
+    "couldn't sleep bc anxiety, went and trained anyway, hamstring twitching",
+    "I get panic attacks. When I am worried, after training my arm twitches much more.",
+    "What I did was run twice my usual weekly mileage. Calf twitching.",
+    # a keyword with "?" answered at once lists what it isn't
+    "stress? nah i'm the chillest person alive, but i train 7 days a week and my calf twitches",
 ])
 def test_complaints_ask_no_question(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).question is None, text
+
+
+@pytest.mark.parametrize(("text", "question"), [
+    ("isn't it normal to twitch after a long run", "normal"),
+    ("when should i worry about my calf twitching after runs", "concern"),
+])
+def test_question_words_that_do_ask(matcher: Matcher, text: str, question: str) -> None:
+    result = matcher.match(text)
+    assert result.question is not None and result.question.id == question, text
+
+
+def test_a_keyword_answered_with_nah_is_denied(matcher: Matcher) -> None:
+    result = matcher.match("stress? nah. but i train 7 days a week and my calf twitches")
+    assert "stress" in result.negated and result.cause_ids[:1] == ("rest",)
 
 
 def test_a_complaint_can_also_ask(matcher: Matcher) -> None:
