@@ -15,8 +15,25 @@ _NOT_OURS = frozenset({"dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "
                       # and things: "my phone screen keeps flickering"
                       "screen", "phone", "light", "lights", "bulb", "tv", "telly", "monitor",
                       "laptop", "app", "candle", "wallet"})
+_EYES = frozenset({"eye", "eyes", "eyebrow", "eyebrows", "brow", "eyelid"})
+_SEEING = frozenset({"saw", "see", "seeing", "seen", "heard", "hearing", "read", "reading",
+                     "watched", "watching", "looked", "noticed", "realised", "realized"})
 _OWNERS = frozenset({"my", "our", "his", "her", "their", "the", "your", "mums", "moms"})
 _CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", "only", "yet"})
+
+
+def _owned_by_other(toks: Tokens, start: int) -> bool:
+    """A pet or a thing just before: "my dog's legs twitch", "the telly flickers"."""
+    return any(toks.words[p] in _NOT_OURS and toks.seg[p] == toks.seg[start]
+               and p >= 1 and toks.words[p - 1] in _OWNERS  # not "weak as a kitten"
+               for p in range(max(0, start - 4), start))
+
+
+def _reaction(toks: Tokens, start: int, end: int) -> bool:
+    """An eye that twitched at a sight: "my eye twitched when I saw his squat form"."""
+    words = toks.words
+    return any(words[p] in _EYES for p in range(max(0, start - 3), start + 1)) and any(
+        words[p] in _SEEING for p in range(end + 1, min(len(words), end + 6)))
 
 
 class TopicReader:
@@ -35,10 +52,9 @@ class TopicReader:
 
     @staticmethod
     def of_something_else(toks: Tokens, hit: Hit) -> bool:
-        """"my dog twitches in his sleep", "my phone screen flickers": not a complaint of ours."""
-        return any(toks.words[p] in _NOT_OURS and toks.seg[p] == toks.seg[hit.start]
-                   and p >= 1 and toks.words[p - 1] in _OWNERS  # not "weak as a kitten"
-                   for p in range(max(0, hit.start - 4), hit.start))
+        """"my dog twitches in his sleep", "my phone screen flickers", "my eye twitched when I
+        saw the price": not a complaint of ours."""
+        return _owned_by_other(toks, hit.start) or _reaction(toks, hit.start, hit.end)
 
     def near_body(self, toks: Tokens, hit: Hit) -> bool:
         """An idiom of twitching next to a body part: "my calf won't chill"."""
@@ -50,6 +66,8 @@ class TopicReader:
         for pos, word in enumerate(toks.words):
             if pos in neutral:
                 continue  # "box jumps", "jumping jacks"
+            if _owned_by_other(toks, pos) or _reaction(toks, pos, pos):
+                continue  # "my dog's legs twitch in his sleep", "my eye twitched when i saw"
             if word in self.weak_topic:
                 if self.body_in(toks, pos - BODY_REACH, pos + BODY_REACH + 1, pos):
                     return True

@@ -231,10 +231,24 @@ def test_more_twitch_idioms(matcher: Matcher, text: str) -> None:
 @pytest.mark.parametrize("text", [
     "my dog twitches in his sleep, is that normal?",
     "my cat keeps twitching her tail at me",
+    "my dog's legs twitch in his sleep",
+    # an eye that twitched at a sight, and the popcorn emoji, are no complaint
+    "coach's eye literally twitched when he saw my squat form lmao",
+    "my eye literally twitched when I saw the new membership price lol",
+    "rest day today, films and pizza all afternoon 🍿🍕",
 ])
-def test_a_pets_twitching_is_chatter(matcher: Matcher, text: str) -> None:
+def test_twitching_of_something_else_is_chatter(matcher: Matcher, text: str) -> None:
     result = matcher.match(text)
     assert result.off_topic and result.question is None, text
+
+
+@pytest.mark.parametrize("text", [
+    "my eyelid keeps twitching after heavy deadlifts",
+    "my mate's leg keeps twitching since spin and he's slurring his words",
+    "calves doing the 🍿 thing after the run",
+])
+def test_own_or_a_friends_twitching_stays_on_topic(matcher: Matcher, text: str) -> None:
+    assert not matcher.match(text).off_topic, text
 
 
 @pytest.mark.parametrize(("text", "cause"), [
