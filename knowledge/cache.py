@@ -38,6 +38,7 @@ def cache_key(folder: Path) -> str:
     """sha256 over the knowledge files (YAML, learned JSON), the package code, Python."""
     digest = hashlib.sha256(sys.version.encode())
     for path in [*sorted(folder.glob("*.yaml")), *sorted(folder.glob("*.json")),
+                 *sorted(folder.glob("*.txt")),
                  *sorted(_CODE_DIR.glob("*.py"))]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:32]

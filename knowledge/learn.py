@@ -77,9 +77,8 @@ def train(matcher: Matcher, examples: list[Example], *, seed: int = 0) -> Learne
                 bias[head] += 0.1 * step
                 for v in vecs:
                     v[head] = v[head] * (1.0 - RATE * L2) + step
-    table = {f: tuple((h, w) for h, w in enumerate(vec) if abs(w) >= MIN_WEIGHT)
-             for f, vec in weights.items()}
-    return LearnedModel(tuple(heads), tuple(bias), {f: p for f, p in table.items() if p})
+    table = {f: [w if abs(w) >= MIN_WEIGHT else 0.0 for w in vec] for f, vec in weights.items()}
+    return LearnedModel(tuple(heads), tuple(bias), {f: v for f, v in table.items() if any(v)})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -89,15 +88,14 @@ def main(argv: list[str] | None = None) -> int:
                         help="train on the first N messages only (to measure on the rest)")
     parser.add_argument("--out", type=Path, default=DATA_DIR / MODEL_FILE)
     args = parser.parse_args(argv)
-    knowledge = load_knowledge().model_copy(update={"learned": None})
+    knowledge = load_knowledge(learned=False)
     examples = load_set(args.data)[:args.limit]
     model = train(Matcher(knowledge), examples)
     digest = hashlib.sha256(args.data.read_bytes()).hexdigest()
     if args.limit is not None:
         digest = f"{digest}:first{args.limit}"
     model = LearnedModel(model.heads, model.bias, model.weights, digest)
-    args.out.write_text(json.dumps(model.to_json(), separators=(",", ":"), sort_keys=False)
-                        .replace('],"', '],\n"') + "\n", encoding="utf-8")
+    args.out.write_text(json.dumps(model.to_json(), indent=0) + "\n", encoding="utf-8")
     sys.stderr.write(f"{args.out}: {len(model.weights)} features, {len(model.heads)} heads, "
                      f"trained on {len(examples)} messages\n")
     return 0

@@ -28,6 +28,7 @@ from knowledge.schema import (
 log = logging.getLogger(__name__)
 
 DATA_DIR = Path(__file__).parent / "data"
+WORDS_FILE = "words.txt"
 
 Path_ = tuple[str | int, ...]
 
@@ -192,12 +193,13 @@ def _check_warnings(doc: _Doc, warnings: tuple[WarningSign, ...]) -> None:
                                f"warning {sign.id!r}: unknown cause id {cause_id!r} in implies")
 
 
-def load_knowledge(path: str | Path | None = None) -> Knowledge:
-    """Load and validate a knowledge folder (default: the shipped one)."""
+def load_knowledge(path: str | Path | None = None, *, learned: bool = True) -> Knowledge:
+    """Load and validate a knowledge folder (default: the shipped one); `learned=False`
+    leaves out the learned model (to train a new one, even over a broken file)."""
     folder = Path(path) if path is not None else DATA_DIR
     if not folder.is_dir():
         raise KnowledgeError(folder, None, "not a knowledge folder")
-    return _load(folder.resolve())
+    return _load(folder.resolve(), learned=learned)
 
 
 def _learned(path: Path) -> LearnedModel | None:
@@ -214,7 +216,23 @@ def _learned(path: Path) -> LearnedModel | None:
         raise KnowledgeError(path, exc.line, str(exc)) from None
 
 
-def _load(folder: Path) -> Knowledge:
+def _words(path: Path) -> frozenset[str]:
+    """Real words, one a line ("#" starts a comment); a folder without the file has none."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return frozenset()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KnowledgeError(path, None, f"unreadable: {exc.__class__.__name__}") from None
+    lines = text.split("\n")
+    words = [w for w in lines if w and w[0] != "#"]
+    if not all(map(str.isalpha, words)):
+        number = next(n for n, w in enumerate(lines, 1) if w and w[0] != "#" and not w.isalpha())
+        raise KnowledgeError(path, number, "expected one word a line")
+    return frozenset(words)
+
+
+def _load(folder: Path, *, learned: bool = True) -> Knowledge:
     docs = {name: _parse(folder / f"{name}.yaml") for name in (
         "causes", "questions", "self_care", "prevention", "warnings", "lexicon", "meta")}
     steps = _validate(docs["self_care"], TypeAdapter(tuple[SelfCareStep, ...]), "self_care")
@@ -244,7 +262,8 @@ def _load(folder: Path) -> Knowledge:
         lexicon=lexicon,
         disclaimer=str(meta.data["disclaimer"]).strip(),
         source_title=str(meta.data["source_title"]).strip(),
-        learned=_learned(folder / MODEL_FILE),
+        learned=_learned(folder / MODEL_FILE) if learned else None,
+        dictionary=_words(folder / WORDS_FILE),
     )
     log.debug("knowledge loaded from %s: %d causes, %d questions, %d warnings",
               folder, len(knowledge.causes), len(knowledge.questions), len(knowledge.warnings))

@@ -113,7 +113,8 @@ class Matcher:
             texts += [*sign.phrases, *sign.requires, *sign.excludes]
             texts += [w for rule in sign.compose for g in (*rule.groups, rule.unless) for w in g]
         uses = Counter(w for t in set(texts) for w in set(_WORD.findall(t.casefold())))
-        self.norm = Normalizer(lex, set(uses), {w for w, n in uses.items() if n == 1})
+        self.norm = Normalizer(lex, set(uses), {w for w, n in uses.items() if n == 1},
+                               dictionary=knowledge.dictionary)
         canon = self.norm.phrase
         self.stopwords = {c for w in lex.stopwords for c in canon(w)}
         self._negations = {c for w in lex.negations for c in canon(w)}

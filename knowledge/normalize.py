@@ -82,6 +82,19 @@ def stem(word: str) -> str:
     return w
 
 
+def _british(word: str) -> str:
+    return word.replace("our", "or").replace("ise", "ize")
+
+
+def _related(word: str, other: str) -> bool:
+    """One word family: the shorter is (nearly) the start of the longer ("painfully",
+    "painful"; "worrier", "worried"), British or American spelling alike."""
+    a, b = sorted((_british(word), _british(other)), key=len)
+    shared = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y),
+                  len(a))
+    return shared >= 4 and shared >= len(a) - 2
+
+
 def _undouble(w: str) -> str:
     if len(w) >= 3 and w[-1] == w[-2] and w[-1] in _CONSONANT_DOUBLES:
         return w[:-1]
@@ -111,17 +124,22 @@ class Normalizer:
     """Turns raw text into `Tokens`, using the lexicon and the knowledge base's vocabulary."""
 
     def __init__(self, lexicon: Lexicon, vocabulary: set[str],
-                 rare: set[str] = frozenset()) -> None:
+                 rare: set[str] = frozenset(), *, dictionary: frozenset[str] = frozenset()
+                 ) -> None:
         self.slang = {k.casefold(): v.casefold().split() for k, v in lexicon.slang.items()}
         self.lemmas = {k.casefold(): v.casefold() for k, v in lexicon.lemmas.items()}
         self.emoji = {k: f" {v} " for k, v in lexicon.emoji.items()}
         self.keep = {w.casefold() for w in lexicon.keep}
+        # a real word is no typo of ours ("chasing" is no "cheating"), but may be a relative
+        # of one ("worrier" of "worried", "painfully" of "painful", "coloured" of "colored")
+        self.dictionary = dictionary
         self.stopwords = {w.casefold() for w in lexicon.stopwords}
         self.boundaries = {w.casefold() for w in lexicon.contrasts} | {
             w.casefold() for w in lexicon.boundaries}
         self.units = {k.casefold(): v for k, v in lexicon.units.items()}
         self.long_amounts = dict(lexicon.long_amounts)
         self._char_cache: dict[str, str] = {}
+        self._canon_cache: dict[str, str] = {}
         self._word_cache: dict[str, tuple[str, float, str]] = {}
         self._phrase_cache: dict[str, list[str]] = {}
         words = {w for w in vocabulary if w.isalpha() and len(w) >= 4 and w not in self.stopwords}
@@ -132,6 +150,9 @@ class Normalizer:
         for n in range(1, max((len(w) for w in words), default=0) + 8):
             reach = 2 if n <= 7 else 5
             self._near_length[n] = [w for w in self.vocab_words if abs(len(w) - n) <= reach]
+        self._by_prefix: dict[str, list[str]] = {}
+        for w in self.vocab_words:
+            self._by_prefix.setdefault(w[:4], []).append(w)
         self.rare = rare  # words of one phrase only: a typo of them must be a close one
         self.vocab_stems: set[str] = {self.canon_of(w) for w in vocabulary} | {
             self.canon_of(w) for w in self.stopwords}
@@ -174,7 +195,12 @@ class Normalizer:
 
     def canon_of(self, word: str) -> str:
         """Lemma, then stem (no typo repair): the matching form of a known word."""
-        return stem(self.lemmas.get(word, word))
+        out = self._canon_cache.get(word)
+        if out is None:
+            out = stem(self.lemmas.get(word, word))
+            if len(self._canon_cache) < _CACHE_LIMIT:
+                self._canon_cache[word] = out
+        return out
 
     def expand(self, word: str) -> list[str]:
         """Slang, contractions and repeated letters: one message word into plain words."""
@@ -205,9 +231,12 @@ class Normalizer:
         if (canon not in self.vocab_stems and word not in self.keep and len(word) >= 5
                 and word.isalpha()):
             cutoff = 86.0 if len(word) <= 5 else (80.0 if len(word) <= 7 else 77.0)
-            best = process.extractOne(word, self._near_length.get(len(word), self.vocab_words),
-                                      scorer=fuzz.ratio,
-                                      score_cutoff=cutoff)
+            real = word in self.dictionary
+            choices = self._by_prefix.get(_british(word)[:4], []) if real else \
+                self._near_length.get(len(word), self.vocab_words)
+            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
+            if best is not None and real and not _related(word, best[0]):
+                best = None
             # a typo is an edit or two, not a different short word: "agrees" is no "ages",
             # "behind" no "bend"
             if best is not None and best[0] in self.rare and best[1] < RARE_CUTOFF:

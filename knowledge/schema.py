@@ -186,6 +186,7 @@ class Knowledge(_Entry):
     disclaimer: str
     source_title: str
     learned: LearnedModel | None = None  # learned.json: word weights from the tuning set
+    dictionary: frozenset[str] = frozenset()  # words.txt: real words typo repair leaves alone
 
     def cause(self, cause_id: str) -> Cause:
         return next(c for c in self.causes if c.id == cause_id)

@@ -45,9 +45,12 @@ def test_a_folder_without_the_model_still_loads(knowledge_dir: Path) -> None:
 
 
 @pytest.mark.parametrize(("broken", "line"), [
-    ('{"format": 1,\n"heads": ["cause:fatigue"],\n "bias": [0.0],\n "weights": {"a": [[0, 1.0]],'
-     '\n"b": [[7, 1.0]]}}', 5),                        # a head that doesn't exist
-    ('{"format": 1,\n"heads": [,]}', 2),                # not JSON
+    ('{"format": 2,\n"heads": ["cause:fatigue"],\n"bias": [0.0],\n"features": ["a", "b"],\n'
+     '"weights": "AACAPw=="}', 5),                      # one number for two features
+    ('{"format": 2,\n"heads": ["cause:fatigue"],\n"bias": [0.0],\n"features": ["a"],\n'
+     '"weights": "not base64!"}', 5),
+    ('{"format": 2,\n"heads": ["cause:fatigue"],\n"bias": ["x"]}', 3),  # a bias that's no number
+    ('{"format": 2,\n"heads": [,]}', 2),                # not JSON
     ('[1, 2, 3]', 1),                                    # not the model's shape
 ])
 def test_a_broken_model_names_file_and_line(knowledge_dir: Path, broken: str, line: int) -> None:
@@ -67,7 +70,7 @@ HEADS = ("cause:rest", "cause:stress", "cause:form", "cause:fatigue", "question:
 def model(m: Matcher, **weights: dict[str, float]) -> LearnedModel:
     """Every head starts far below its threshold; `weights[word] = {head: weight}`, the word
     as the matcher stems it ("gaming" is the feature "gam")."""
-    table = {m.norm.phrase(word)[0]: tuple((HEADS.index(h), w) for h, w in per_head.items())
+    table = {m.norm.phrase(word)[0]: [per_head.get(h, 0.0) for h in HEADS]
              for word, per_head in weights.items()}
     return LearnedModel(HEADS, (-8.0,) * len(HEADS), table)
 

@@ -171,3 +171,17 @@ def test_a_frames_unless_takes_single_words(knowledge_dir: Path) -> None:
     assert "unless takes single words" in err.message
     assert err.file == str(causes)
     assert err.line == line_containing(causes, "decent, spot on]") - 1
+
+
+def test_a_broken_word_list_names_its_line(knowledge_dir: Path) -> None:
+    path = knowledge_dir / "words.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    lines[10] = "two words"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    error = load_error(knowledge_dir)
+    assert error.file.endswith("words.txt") and error.line == 11
+
+
+def test_the_word_list_is_loaded(knowledge: Knowledge) -> None:
+    assert {"chasing", "inner", "selling"} <= knowledge.dictionary
+    assert all(len(w) >= 5 for w in knowledge.dictionary)

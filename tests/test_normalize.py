@@ -98,6 +98,25 @@ def test_real_words_are_not_repaired(norm: Normalizer) -> None:
     assert words(norm, "paint") == ["paint"]  # never "pain"
 
 
+@pytest.mark.parametrize(("word", "not_this"), [
+    ("chasing", "cheating"), ("inner", "dinner"), ("selling", "swelling"), ("powder", "power"),
+    ("eight", "height"), ("convinced", "connected"), ("bladder", "ladder"),
+])
+def test_dictionary_words_are_no_typos(norm: Normalizer, word: str, not_this: str) -> None:
+    assert words(norm, word) == [word], not_this
+
+
+def test_dictionary_words_still_join_their_family(knowledge: Knowledge) -> None:
+    """A real word may still be read as its relative in the vocabulary, British or American;
+    without the dictionary the same word would be pulled onto a stranger."""
+    vocab = {"painful", "colored", "cheating"}
+    with_dict = Normalizer(knowledge.lexicon, vocab, dictionary=frozenset(
+        {"painfully", "coloured", "chasing"}))
+    assert with_dict.tokens("painfully coloured chasing").words == [
+        "painful", "colored", "chasing"]
+    assert Normalizer(knowledge.lexicon, vocab).tokens("chasing").words == ["cheating"]
+
+
 def test_a_word_of_one_phrase_only_takes_close_typos(knowledge: Knowledge) -> None:
     """A rare knowledge word must not pull real words onto itself ("addition" is no typo of
     "audition"); a common one still takes a looser typo, and a close typo of the rare one
