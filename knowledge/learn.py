@@ -41,6 +41,8 @@ def _rows(matcher: Matcher, examples: list[Example]) -> list[tuple[list[str], di
         if not ex.off_topic:
             for c in matcher.knowledge.causes:
                 target[index[f"cause:{c.id}"]] = float(c.id in ex.causes)
+                if ex.causes:  # which of the causes given comes first
+                    target[index[f"first:{c.id}"]] = float(c.id == ex.causes[0])
             target[index["doctor"]] = float(ex.triage != "self_care")
             found = {w.id for w in a.result.warning_signs if w.level == "see_doctor"}
             if ex.triage != "self_care" and found:
@@ -54,7 +56,8 @@ def _rows(matcher: Matcher, examples: list[Example]) -> list[tuple[list[str], di
 def _heads(matcher: Matcher) -> list[str]:
     k = matcher.knowledge
     return [*(f"cause:{c.id}" for c in k.causes), *(f"question:{q.id}" for q in k.questions),
-            "doctor", *(f"sign:{w.id}" for w in k.warnings if w.level == "see_doctor")]
+            "doctor", *(f"sign:{w.id}" for w in k.warnings if w.level == "see_doctor"),
+            *(f"first:{c.id}" for c in k.causes)]
 
 
 def train(matcher: Matcher, examples: list[Example], *, seed: int = 0) -> LearnedModel:

@@ -4,10 +4,12 @@ The phrases of the YAML are precise but finite, and every new writer brings word
 hold ("up till 3am gaming then a 7am spin class", "nobody ever taught me how to bench"). A
 logistic model over the message's words and word pairs, trained on the labelled tuning
 messages by `python -m knowledge.learn`, gives each cause, question and the see-a-doctor
-level a probability. It never overrules the phrases: it only fills what they left empty,
-i.e. a cause list shorter than three, a question not found, a plain self-care triage. It
-never adds a cause the message denies, nor an urgent level: emergencies come from the
-phrases alone. Its evidence is the message's own words with the largest weights.
+level a probability, and says which cause people would name first. It never overrules what
+the phrases read: it fills what they left empty (a cause list shorter than three, a question
+not found, a plain self-care triage) and picks which of the causes they found comes first
+("went from 3k to a half marathon": overexertion before fatigue). It never adds a cause the
+message denies, nor an urgent level: emergencies come from the phrases alone. Its evidence
+is the message's own words with the largest weights.
 """
 
 from __future__ import annotations
@@ -163,9 +165,17 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
         model.heads, probs, strict=True)) if name.startswith("cause:") and p >= CAUSE_FILL
         and name[6:] not in listed), key=lambda t: (-t[0], t[2]))
     causes = list(result.causes)
+    first = {name[6:]: p for name, p in zip(model.heads, probs, strict=True)
+             if name.startswith("first:")}
+    if first and len(causes) >= 2:  # the phrases say which causes; people's habits the order
+        best = max(causes, key=lambda c: (first.get(c.id, 0.0), -causes.index(c)))
+        scores = [c.score for c in causes]  # the scores stay best first, in their places
+        causes.remove(best)
+        causes.insert(0, best)
+        causes = [dataclasses.replace(c, score=sc) for c, sc in zip(causes, scores, strict=True)]
     for p, cid, h in extra[:max(0, 3 - len(causes))]:
         causes.append(CauseHit(cid, round(p * 0.5, 3), model.evidence(feats, h, toks)))
-    if len(causes) > len(result.causes):
+    if causes != list(result.causes):
         changes["causes"] = tuple(causes)
     if result.question is None and looks_asked(toks, starts):
         best = max(((p, h) for h, (name, p) in enumerate(zip(model.heads, probs, strict=True))

@@ -64,7 +64,7 @@ def test_a_broken_model_names_file_and_line(knowledge_dir: Path, broken: str, li
 # -- what the second opinion may change, with a small hand-made model -------------------------
 
 HEADS = ("cause:rest", "cause:stress", "cause:form", "cause:fatigue", "question:normal",
-         "doctor", "sign:persistent")
+         "doctor", "sign:persistent", "first:fatigue", "first:overexertion")
 
 
 def model(m: Matcher, **weights: dict[str, float]) -> LearnedModel:
@@ -93,6 +93,15 @@ def test_it_only_adds_after_the_phrases_and_never_past_three(phrases_only: Match
     found = MatchResult(causes=(CauseHit("fatigue", 0.8), CauseHit("overexertion", 0.6)))
     got = opinion(phrases_only, lm, found, "gaming all night, legs twitch")
     assert got.cause_ids == ("fatigue", "overexertion", "stress")
+
+
+def test_it_picks_which_found_cause_comes_first(phrases_only: Matcher) -> None:
+    lm = model(phrases_only, marathon={"first:overexertion": 9.0})
+    found = MatchResult(causes=(CauseHit("fatigue", 0.8), CauseHit("overexertion", 0.6)))
+    got = opinion(phrases_only, lm, found, "from 3k runs to a half marathon, calves twitch")
+    assert got.cause_ids == ("overexertion", "fatigue")
+    plain = opinion(phrases_only, lm, found, "long run, calves twitch")  # no cue: as found
+    assert plain.cause_ids == ("fatigue", "overexertion")
 
 
 def test_it_never_brings_back_a_denied_or_set_aside_cause(phrases_only: Matcher) -> None:
