@@ -24,6 +24,7 @@ _AUXILIARIES = frozenset({"is", "are", "am", "was", "were", "has", "have", "had"
 # a bare verdict after the phrase's clause: "water, so it's not that", "hydration? fine"
 _VERDICT_GLUE = frozenset({"so", "then", "and", "honestly", "definitely", "totally", "all",
                            "really", "just", "at", "def", "lol", "tbh", "pretty", "deffo"})
+_MODALS = frozenset({"will", "would", "can", "could"})
 _PRONOUNS = frozenset({"it", "that", "this", "the", "a", "for", "to"})
 VERDICT_REACH = 6  # words a bare verdict may have
 _FLAT_NO = frozenset({"nah", "nope", "naw", "nay", "nahh", "nahhh"})  # an answer opening a clause
@@ -237,7 +238,9 @@ class ScopeReader:
                     seen.negs = max(seen.negs, 0 if seen.inner else 1)
                     seen.cue.append(toks.surface[p])
                 elif 1 <= steps <= 3 and toks.words[p] == "not" and all(
-                        toks.words[q] in _AUXILIARIES for q in range(end + 1, p)):
+                        toks.words[q] in _AUXILIARIES for q in range(end + 1, p)) and not any(
+                        toks.words[q] in _MODALS for q in range(end + 1, p)):
+                    # "arm won't lift", "pain won't stop" say it is there
                     seen.negs += 1  # "form hasn't changed", "sleep isn't an issue"
                     seen.cue.append(" ".join(dedupe(toks.surface[end + 1:p + 1])))
                     return

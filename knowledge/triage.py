@@ -93,7 +93,7 @@ class SignReader:
                 reason = "negated"
             elif not composed and owner in self.needs_company and not companions:
                 reason = "requirement missing"  # "pee ... dark" (but not "dark yellow")
-            elif _compared(toks, hit):
+            elif _compared(toks, hit, self.levels[owner]):
                 reason = "a comparison, not a sign"
             elif _excluded(toks, hit, self.excludes.get(owner)):
                 reason = "excluded by a neighbouring word"
@@ -118,10 +118,12 @@ class SignReader:
     def _inner_denial(self, toks: Tokens, hit: Hit, companions: list[Hit]) -> bool:
         """"pee's a normal colour, not dark at all": the word that makes it a sign is denied
         inside the sign (a companion, or a later word family of a composed sign)."""
-        later = [r.start for r in companions] + [
+        neg = self.scope.neg_words
+        later = [r.start for r in companions  # "can't lift" found as "won't lift" is no denial
+                 if neg.isdisjoint(r.phrase.tokens)] + [
             p for p in hit.positions[1:] if p - 1 not in hit.positions] if (
             companions or hit.phrase.kind == COMPOSED) else []
-        return any(p >= 1 and toks.canon[p - 1] in self.scope.neg_words
+        return any(p >= 1 and toks.canon[p - 1] in neg
                    and p - 1 not in hit.positions for p in later)  # "can't get air" is the sign
 
     def _attached(self, toks: Tokens, hit: Hit, topic_hits: list[Hit], subject: set[int]
@@ -201,13 +203,20 @@ def _activity_time(toks: Tokens, hit: Hit, topic_hits: list[Hit]) -> bool:
 
 
 _COMPARATIVES = frozenset({"weaker", "stronger", "smaller", "bigger"})
+_SUDDEN = frozenset({"sudden", "suddenly", "nowhere", "blue", "abruptly", "instantly"})
 _IMBALANCE = frozenset({"imbalance", "imbalanced", "imbalances", "dominant", "asymmetry"})
 
 
-def _compared(toks: Tokens, hit: Hit) -> bool:
+def _compared(toks: Tokens, hit: Hit, level: str) -> bool:
     """"a known imbalance, the weaker leg twitches": one side compared with the other, said of
-    an imbalance known before, is no new weakness ("one arm feels weaker than the other" is)."""
-    return toks.words[hit.end] in _COMPARATIVES and not _IMBALANCE.isdisjoint(toks.words)
+    an imbalance known before, is no new weakness ("one arm feels weaker than the other" is,
+    but not the sudden one-sided kind: "my left side is weaker than my right" is no stroke)."""
+    if toks.words[hit.end] in _COMPARATIVES and not _IMBALANCE.isdisjoint(toks.words):
+        return True
+    sent = [p for p in range(len(toks.words)) if toks.sent[p] == toks.sent[hit.start]]
+    return level == "urgent" and hit.phrase.owner == "one_sided" and any(
+        toks.words[p] in _COMPARATIVES and p + 1 < len(toks.words) and toks.words[p + 1] == "than"
+        for p in sent) and not any(toks.words[p] in _SUDDEN for p in sent)
 
 
 def _excluded(toks: Tokens, hit: Hit, lists: tuple[set[str], set[str]] | None) -> bool:

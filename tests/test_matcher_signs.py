@@ -46,6 +46,15 @@ from knowledge.matcher import Matcher
      "where she was", "confusion"),
     ("After my bootcamp my shoulder was twitching, but then a crushing pressure came on in the "
      "middle of my chest, with sweating", "chest_pain"),
+    # round 15's misses, in other words
+    ("dropped in a heap after the circuit, my mate says I was out for a few seconds. legs "
+     "twitchy", "fainting"),
+    ("calf twitching, and I keep zoning out, can't remember what I was doing a minute ago",
+     "confusion"),
+    ("after yoga my whole right side, arm and leg, wouldn't work properly for a bit, plus the "
+     "usual twitching", "one_sided"),
+    ("my right side feels heavy and weak all of a sudden, arm won't lift, thigh twitching",
+     "one_sided"),  # "won't lift" says it is there, it denies nothing
 ])
 def test_emergencies_in_everyday_words(matcher: Matcher, text: str, sign: str) -> None:
     """Each held-out round's missed emergencies, and more images of the same signs."""
@@ -60,6 +69,8 @@ def test_emergencies_in_everyday_words(matcher: Matcher, text: str, sign: str) -
     ("calf twitches after crossfit and it's happening a bit more each week", "persistent"),
     ("hand getting clumsy, dropping stuff, and the thumb twitches after kettlebells",
      "weakness"),
+    ("the twitch in my thigh started after leg day 3 weeks ago and it's still there", "persistent"),
+    ("my left side is weaker than my right and the left calf twitches", "weakness"),  # not urgent
 ])
 def test_see_doctor_signs_in_everyday_shapes(matcher: Matcher, text: str, sign: str) -> None:
     result = matcher.match(text)
@@ -70,6 +81,8 @@ def test_see_doctor_signs_in_everyday_shapes(matcher: Matcher, text: str, sign: 
     "my calf used to twitch all day, now it's better",
     "I run more each week and my calf twitches after",
     "booked a race 6 weeks ago, calf twitches after long runs",
+    "went out for a few minutes between sets, calf twitching",
+    "signed up 3 weeks ago and still love it, calf twitches after runs",
 ])
 def test_shapes_that_are_not_signs(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).triage == "self_care", text
