@@ -71,6 +71,10 @@ def test_emergencies_in_everyday_words(matcher: Matcher, text: str, sign: str) -
      "weakness"),
     ("the twitch in my thigh started after leg day 3 weeks ago and it's still there", "persistent"),
     ("my left side is weaker than my right and the left calf twitches", "weakness"),  # not urgent
+    ("a patch on my shin with no feeling since leg press, the muscle next to it flickers",
+     "numbness"),
+    ("my foot kinda drags after long rides and the shin twitches", "weakness"),
+    ("calf twitch after runs just isn't going anywhere, five weeks now", "persistent"),
 ])
 def test_see_doctor_signs_in_everyday_shapes(matcher: Matcher, text: str, sign: str) -> None:
     result = matcher.match(text)
@@ -83,6 +87,8 @@ def test_see_doctor_signs_in_everyday_shapes(matcher: Matcher, text: str, sign: 
     "booked a race 6 weeks ago, calf twitches after long runs",
     "went out for a few minutes between sets, calf twitching",
     "signed up 3 weeks ago and still love it, calf twitches after runs",
+    "no feeling of dread before my meet, calf twitches after deadlifts",
+    "tricep won't quit twitching after a high volume push day",  # now, not for weeks
 ])
 def test_shapes_that_are_not_signs(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).triage == "self_care", text
