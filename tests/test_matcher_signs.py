@@ -55,6 +55,8 @@ from knowledge.matcher import Matcher
      "usual twitching", "one_sided"),
     ("my right side feels heavy and weak all of a sudden, arm won't lift, thigh twitching",
      "one_sided"),  # "won't lift" says it is there, it denies nothing
+    ("My dad is 70, finished his bowls match and all of a sudden can't use his left hand "
+     "properly, it's twitchy and feels odd", "one_sided"),
 ])
 def test_emergencies_in_everyday_words(matcher: Matcher, text: str, sign: str) -> None:
     """Each held-out round's missed emergencies, and more images of the same signs."""
