@@ -32,9 +32,9 @@ if TYPE_CHECKING:
 
 MODEL_FILE = "learned.json"
 FORMAT = 2
-CAUSE_FILL = 0.3      # a learned cause joins a list shorter than three from this probability
-QUESTION_MIN = 0.7    # a learned question, when the phrases found none
-DOCTOR_MIN = 0.7      # see_doctor, when the phrases found no sign
+CAUSE_FILL = 0.25     # a learned cause joins a list shorter than three from this probability
+QUESTION_MIN = 0.5    # a learned question, when the phrases found none (and it looks asked)
+DOCTOR_MIN = 0.6      # see_doctor, when the phrases found no sign
 EVIDENCE_WORDS = 3
 _NUMBERS = (int, float)
 _ASKING = frozenset({"how", "why", "what", "wonder", "wondering", "whether", "should"})
