@@ -22,7 +22,7 @@ import operator
 import sys
 from array import array
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from knowledge.result import CauseHit, MatchResult, QuestionHit, WarningHit
@@ -36,6 +36,7 @@ CAUSE_FILL = 0.25     # a learned cause joins a list shorter than three from thi
 QUESTION_MIN = 0.5    # a learned question, when the phrases found none (and it looks asked)
 DOCTOR_MIN = 0.6      # see_doctor, when the phrases found no sign
 EVIDENCE_WORDS = 3
+MAX_CAUSES = 3        # design.md: at most three causes
 _NUMBERS = (int, float)
 _ASKING = frozenset({"how", "why", "what", "wonder", "wondering", "whether", "should"})
 
@@ -93,6 +94,8 @@ class LearnedModel:
     bias: tuple[float, ...]
     weights: dict[str, Sequence[float]]
     trained_on: str = ""          # sha256 of the tuning file it was trained on
+    _groups: dict[str, tuple[tuple[int, str], ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def logits(self, feats: Iterable[str]) -> list[float]:
         z: Iterable[float] = self.bias
@@ -102,6 +105,15 @@ class LearnedModel:
             if row is not None:
                 z = map(operator.add, z, row)
         return list(z)
+
+    def group(self, prefix: str) -> tuple[tuple[int, str], ...]:
+        """(head index, id) of the heads named "prefix:id" ("cause:", "question:", "sign:")."""
+        found = self._groups.get(prefix)
+        if found is None:
+            found = tuple((h, name[len(prefix):]) for h, name in enumerate(self.heads)
+                          if name.startswith(prefix))
+            self._groups[prefix] = found
+        return found
 
     def head(self, name: str) -> int | None:
         try:
@@ -147,53 +159,64 @@ def looks_asked(toks: Tokens, starts: frozenset[str] | set[str]) -> bool:
 
 def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
                    feats: dict[str, Span], starts: frozenset[str] | set[str], *,
-                   weighed: set[str] | frozenset[str] = frozenset(),
+                   weighed: set[str] | frozenset[str] = frozenset(), explain: bool = False,
                    ) -> tuple[MatchResult, dict[str, float]]:
-    """`result` with what the phrases left empty filled from the model, and the probabilities
-    behind it (for --explain). Off-topic results and urgent triage are left as they are; a
+    """`result` with what the phrases left empty filled from the model, and (with `explain`)
+    the probabilities behind it. Off-topic results and urgent triage are left as they are; a
     question is only taken from a message that looks asked ("work stress is making my calves
     twitch" tells, it doesn't ask). `weighed` names the causes and signs that the phrases
     read and set aside ("6 weeks ago" is a date, "one small protein shake" no water): the
-    model never overrules such a reading."""
+    model never overrules such a reading. Thresholds are compared as logits: no exp() on the
+    hot path."""
     if result.off_topic:
         return result, {}
-    probs = [sigmoid(z) for z in model.logits(feats)]
-    shown = {name: round(p, 3) for name, p in zip(model.heads, probs, strict=True) if p >= 0.1}
+    z = model.logits(feats)
+    shown = {name: round(sigmoid(v), 3) for name, v in zip(model.heads, z, strict=True)
+             if v >= _SHOWN} if explain else {}
     changes: dict[str, Any] = {}
-    listed = set(result.cause_ids) | set(result.negated) | set(weighed)
-    extra = sorted(((p, name[6:], h) for h, (name, p) in enumerate(zip(
-        model.heads, probs, strict=True)) if name.startswith("cause:") and p >= CAUSE_FILL
-        and name[6:] not in listed), key=lambda t: (-t[0], t[2]))
     causes = list(result.causes)
-    first = {name[6:]: p for name, p in zip(model.heads, probs, strict=True)
-             if name.startswith("first:")}
-    if first and len(causes) >= 2:  # the phrases say which causes; people's habits the order
-        best = max(causes, key=lambda c: (first.get(c.id, 0.0), -causes.index(c)))
-        scores = [c.score for c in causes]  # the scores stay best first, in their places
-        causes.remove(best)
-        causes.insert(0, best)
-        causes = [dataclasses.replace(c, score=sc) for c, sc in zip(causes, scores, strict=True)]
-    for p, cid, h in extra[:max(0, 3 - len(causes))]:
-        causes.append(CauseHit(cid, round(p * 0.5, 3), model.evidence(feats, h, toks)))
+    if len(causes) >= 2:  # the phrases say which causes; people's habits the order
+        first = model.group("first:")
+        rank = {cid: z[h] for h, cid in first}
+        best = max(causes, key=lambda c: (rank.get(c.id, -99.0), -causes.index(c)))
+        if best is not causes[0]:
+            scores = [c.score for c in causes]  # the scores stay best first, in their places
+            causes.remove(best)
+            causes.insert(0, best)
+            causes = [dataclasses.replace(c, score=sc)
+                      for c, sc in zip(causes, scores, strict=True)]
+    if len(causes) < MAX_CAUSES:
+        listed = set(result.cause_ids) | set(result.negated) | set(weighed)
+        extra = sorted(((z[h], h, cid) for h, cid in model.group("cause:")
+                        if z[h] >= _FILL and cid not in listed), key=lambda t: (-t[0], t[1]))
+        for v, h, cid in extra[:MAX_CAUSES - len(causes)]:
+            causes.append(CauseHit(cid, round(sigmoid(v) * 0.5, 3),
+                                   model.evidence(feats, h, toks)))
     if causes != list(result.causes):
         changes["causes"] = tuple(causes)
-    if result.question is None and looks_asked(toks, starts):
-        best = max(((p, h) for h, (name, p) in enumerate(zip(model.heads, probs, strict=True))
-                    if name.startswith("question:")), default=None)
-        if best is not None and best[0] >= QUESTION_MIN:
-            changes["question"] = QuestionHit(model.heads[best[1]][9:], round(best[0], 3))
+    if result.question is None:
+        best_q = max(((z[h], h, qid) for h, qid in model.group("question:")), default=None)
+        if best_q is not None and best_q[0] >= _QUESTION and looks_asked(toks, starts):
+            changes["question"] = QuestionHit(best_q[2], round(sigmoid(best_q[0]), 3))
     doctor = model.head("doctor")
-    if result.triage == "self_care" and doctor is not None and probs[doctor] >= DOCTOR_MIN \
-            and not any(name[5:] in weighed for name in model.heads if name.startswith("sign:")):
-        sign = max(((p, h) for h, (name, p) in enumerate(zip(model.heads, probs, strict=True))
-                    if name.startswith("sign:")), default=None)
-        if sign is not None:
+    if result.triage == "self_care" and doctor is not None and z[doctor] >= _DOCTOR:
+        signs = model.group("sign:")
+        sign = max(((z[h], h, sid) for h, sid in signs), default=None)
+        if sign is not None and not any(sid in weighed for _, sid in signs):
             changes["triage"] = "see_doctor"
             changes["warning_signs"] = (WarningHit(
-                model.heads[sign[1]][5:], "see_doctor", model.evidence(feats, doctor, toks)),)
+                sign[2], "see_doctor", model.evidence(feats, doctor, toks)),)
     if not changes:
         return result, shown
     return dataclasses.replace(result, **changes), shown
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
+
+
+_SHOWN, _FILL = _logit(0.1), _logit(CAUSE_FILL)
+_QUESTION, _DOCTOR = _logit(QUESTION_MIN), _logit(DOCTOR_MIN)
 
 
 def parse_model(text: str) -> LearnedModel:

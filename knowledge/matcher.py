@@ -214,7 +214,7 @@ class Matcher:
     def explain(self, text: str) -> dict[str, Any]:
         """Why: the normalised text and, per result, the phrases that matched and their scores."""
         try:
-            a = self.analyse(text)
+            a = self.analyse(text, explain=True)
         except Exception as exc:
             log.error("matcher failed on a message: %s", exc.__class__.__name__)
             return {"normalized": "", "result": MatchResult().to_json(), "causes": [],
@@ -253,7 +253,7 @@ class Matcher:
 
     # -- the reading ----------------------------------------------------------------------------
 
-    def analyse(self, text: str) -> Analysis:
+    def analyse(self, text: str, *, explain: bool = False) -> Analysis:
         """The phrases' reading, then the learned second opinion on what they left empty."""
         a = self._read(text)
         if self.learned is not None and not a.result.off_topic:
@@ -261,7 +261,8 @@ class Matcher:
             weighed = {cid for cid, found in a.causes.items() if found} | {
                 s.hit.phrase.owner for s in a.signs if s.reason in _SET_ASIDE}
             a.result, a.learned = second_opinion(self.learned, a.result, a.toks, feats,
-                                                 self.question_starts, weighed=weighed)
+                                                 self.question_starts, weighed=weighed,
+                                                 explain=explain)
         return a
 
     def _read(self, text: str, *, framed: bool = False) -> Analysis:

@@ -140,6 +140,7 @@ class Normalizer:
         self.long_amounts = dict(lexicon.long_amounts)
         self._char_cache: dict[str, str] = {}
         self._canon_cache: dict[str, str] = {}
+        self._expand_cache: dict[str, list[str]] = {}
         self._word_cache: dict[str, tuple[str, float, str]] = {}
         self._phrase_cache: dict[str, list[str]] = {}
         words = {w for w in vocabulary if w.isalpha() and len(w) >= 4 and w not in self.stopwords}
@@ -204,6 +205,14 @@ class Normalizer:
 
     def expand(self, word: str) -> list[str]:
         """Slang, contractions and repeated letters: one message word into plain words."""
+        out = self._expand_cache.get(word)
+        if out is None:
+            out = self._expand(word)
+            if len(self._expand_cache) < _CACHE_LIMIT:
+                self._expand_cache[word] = out
+        return out
+
+    def _expand(self, word: str) -> list[str]:
         if _RE_REPEAT.search(word):
             two = _RE_REPEAT.sub(r"\1\1", word)
             one = _RE_REPEAT.sub(r"\1", word)
@@ -213,7 +222,7 @@ class Normalizer:
         if "'" in word:
             base, _, tail = word.partition("'")
             if tail == "t" and base.endswith("n"):
-                return [*self.expand(base[:-1] if base[:-1] not in ("ca", "wo") else (
+                return [*self._expand(base[:-1] if base[:-1] not in ("ca", "wo") else (
                     "can" if base[:-1] == "ca" else "will")), "not"]
             extra = {"s": "is", "m": "am", "re": "are", "ve": "have", "ll": "will", "d": "would"}
             if tail in extra:

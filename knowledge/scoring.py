@@ -105,16 +105,19 @@ class PhraseIndex:
                 candidates.update(ids)
         hits: list[Hit] = []
         sim = toks.sim
+        phrases, needs, contents = self.phrases, self.needs, self.contents
         for pid in sorted(candidates):
-            phrase = self.phrases[pid]
+            phrase = phrases[pid]
             if len(phrase.tokens) == 1:  # one word: every place it stands, best match first
-                spots = sorted(where[phrase.tokens[0]], key=lambda p: (-sim[p], p))
+                spots = where[phrase.tokens[0]]
+                if len(spots) > 1:
+                    spots = sorted(spots, key=lambda p: (-sim[p], p))
                 hits.extend(Hit(phrase, p, p, min(1.0, sim[p]), (p,)) for p in spots)
                 continue
-            need = self.needs[pid]
-            if need > 1 and sum(1 for t in self.contents[pid] if t in where) < need:
+            need = needs[pid]
+            if need > 1 and sum(t in where for t in contents[pid]) < need:
                 continue
-            found = _align(self.phrases[pid], toks, where, blockers=blockers, fillers=fillers,
+            found = _align(phrase, toks, where, blockers=blockers, fillers=fillers,
                            total=self.totals[pid], need=need)
             anchor = self.anchors[pid]
             if anchor:
