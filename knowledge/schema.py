@@ -142,7 +142,7 @@ class Lexicon(_Entry):
     """Language helpers for the matcher: slang, negation, topic words."""
 
     slang: dict[str, str] = Field(default_factory=dict)
-    negations: list[str] = Field(default_factory=list)
+    negations: list[str] = Field(default_factory=list, description="single words")
     contrasts: list[str] = Field(default_factory=list)
     topic: list[str] = Field(default_factory=list, description="words of twitching or cramping")
     stopwords: list[str] = Field(default_factory=list)
@@ -170,6 +170,15 @@ class Lexicon(_Entry):
         default_factory=list, description="phrases that mean no cause: 'push day', 'how long'")
     amounts: dict[str, list[float]] = Field(
         default_factory=dict, description="quantity -> [below is too little, from is plenty]")
+
+    @field_validator("negations")
+    @classmethod
+    def _negations_are_words(cls, values: list[str]) -> list[str]:
+        # each word of a negation counts alone: "ruled out" would make every "out" a "not"
+        several = [v for v in values if len(v.split()) > 1]
+        if several:
+            raise ValueError(f"negations are single words, not {several[0]!r}")
+        return values
 
 
 class Knowledge(_Entry):

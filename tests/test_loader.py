@@ -173,6 +173,15 @@ def test_a_frames_unless_takes_single_words(knowledge_dir: Path) -> None:
     assert err.line == line_containing(causes, "decent, spot on]") - 1
 
 
+def test_negations_are_single_words(knowledge_dir: Path) -> None:
+    """Each negation word counts alone, so "ruled out" would make every "out" a "not"."""
+    lexicon = knowledge_dir / "lexicon.yaml"
+    edit(lexicon, "nobody, nowhere, lack]", "nobody, nowhere, lack, ruled out]")
+    err = load_error(knowledge_dir)
+    assert "negations are single words" in err.message and err.file == str(lexicon)
+    assert err.line == line_containing(lexicon, "ruled out]")
+
+
 def test_a_broken_word_list_names_its_line(knowledge_dir: Path) -> None:
     path = knowledge_dir / "words.txt"
     lines = path.read_text(encoding="utf-8").splitlines()

@@ -57,6 +57,12 @@ from knowledge.matcher import Matcher
      "one_sided"),  # "won't lift" says it is there, it denies nothing
     ("My dad is 70, finished his bowls match and all of a sudden can't use his left hand "
      "properly, it's twitchy and feels odd", "one_sided"),
+    ("my brother just dropped off the rower like a sack after the intervals, he's up now, "
+     "legs twitching", "fainting"),
+    ("she was out cold for a few seconds after the bleep test, now her calves twitch",
+     "fainting"),
+    ("my husband went pale and sat clutching his chest after the hill run, says it's just "
+     "his calf twitching that bothers him", "chest_pain"),
 ])
 def test_emergencies_in_everyday_words(matcher: Matcher, text: str, sign: str) -> None:
     """Each held-out round's missed emergencies, and more images of the same signs."""
@@ -91,6 +97,8 @@ def test_see_doctor_signs_in_everyday_shapes(matcher: Matcher, text: str, sign: 
     "signed up 3 weeks ago and still love it, calf twitches after runs",
     "no feeling of dread before my meet, calf twitches after deadlifts",
     "tricep won't quit twitching after a high volume push day",  # now, not for weeks
+    "holding my chest out proud on bench, pec twitching after",
+    "went down to the gym after work, calves twitching",
 ])
 def test_shapes_that_are_not_signs(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).triage == "self_care", text
