@@ -25,6 +25,7 @@ _AUXILIARIES = frozenset({"is", "are", "am", "was", "were", "has", "have", "had"
 _VERDICT_GLUE = frozenset({"so", "then", "and", "honestly", "definitely", "totally", "all",
                            "really", "just", "at", "def", "lol", "tbh", "pretty", "deffo"})
 _MODALS = frozenset({"will", "would", "can", "could"})
+_NEGATED_NOUNS = frozenset({"lack", "lacking"})  # "not lack of water" is no lack
 _PRONOUNS = frozenset({"it", "that", "this", "the", "a", "for", "to"})
 VERDICT_REACH = 6  # words a bare verdict may have
 _FLAT_NO = frozenset({"nah", "nope", "naw", "nay", "nahh", "nahhh"})  # an answer opening a clause
@@ -185,6 +186,13 @@ class ScopeReader:
             if kind == "neg":
                 seen.negs += 1
                 seen.cue.append(" ".join(toks.surface[p - size + 1:p + 1]))
+                q = p - size
+                while q >= 0 and scope[q] == here and canon[q] in self.fillers:
+                    q -= 1
+                if toks.words[p] in _NEGATED_NOUNS and q >= 0 and scope[q] == here and \
+                        toks.words[q] in ("not", "never", "no"):
+                    seen.negs += 1  # "it's not lack of water": the lack itself denied
+                    seen.cue.append(toks.surface[q])
                 return  # the nearest negation decides: "no pain, no weakness"
             if kind:
                 seen.found[kind] = True

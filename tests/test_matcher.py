@@ -658,3 +658,12 @@ def test_dance_idioms_next_to_a_muscle_are_the_twitch(matcher: Matcher, text: st
 
 def test_a_dance_class_alone_is_not_the_twitch(matcher: Matcher) -> None:
     assert matcher.match("anyone up for a salsa class thursday").off_topic
+
+
+@pytest.mark.parametrize("text", [
+    "it's not lack of water, I drink loads, calves still twitch after spin",
+    "no lack of fluids here, 3 litres a day, but my quads jump after squats",
+])
+def test_a_denied_lack_is_no_lack(matcher: Matcher, text: str) -> None:
+    result = matcher.match(text)
+    assert result.cause_ids[:1] != ("dehydration",), text
