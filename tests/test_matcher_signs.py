@@ -63,6 +63,15 @@ from knowledge.matcher import Matcher
      "fainting"),
     ("my husband went pale and sat clutching his chest after the hill run, says it's just "
      "his calf twitching that bothers him", "chest_pain"),
+    # round 18's misses, in other words
+    ("after the spin class her smile went crooked on one side and she couldn't hold her cup, "
+     "arm twitching", "one_sided"),
+    ("my dad doesn't know where he is after the park run, keeps asking the same question, "
+     "calves cramping", "confusion"),
+    ("calf twitch after the gym, and a heavy feeling in the middle of my chest that goes up "
+     "into my jaw", "chest_pain"),
+    ("felt dizzy after the circuit and next thing I knew I was on the floor, legs twitchy",
+     "fainting"),
 ])
 def test_emergencies_in_everyday_words(matcher: Matcher, text: str, sign: str) -> None:
     """Each held-out round's missed emergencies, and more images of the same signs."""
