@@ -62,7 +62,12 @@ class Frame:
                            and (not self.ordered or s[0] > prev[1])]
                 if not options:
                     break
-                chosen.append(min(options, key=lambda s: (abs(s[0] - a[0]), s[0] < a[0])))
+                lo = min(c[0] for c in chosen)
+                hi = max(c[1] for c in chosen)
+                # the word that keeps the frame tightest ("smile went crooked on one side and
+                # she couldn't hold": crooked, not the later "couldn't hold"), then the nearest
+                chosen.append(min(options, key=lambda s: (
+                    max(hi, s[1]) - min(lo, s[0]), abs(s[0] - a[0]), s[0] < a[0])))
             else:
                 lo, hi = min(s[0] for s in chosen), max(s[1] for s in chosen)
                 if hi - lo > self.reach or any(
