@@ -72,6 +72,11 @@ from knowledge.matcher import Matcher
      "into my jaw", "chest_pain"),
     ("felt dizzy after the circuit and next thing I knew I was on the floor, legs twitchy",
      "fainting"),
+    # round 19's misses, in other words
+    ("mum came out of her pilates class and one corner of her mouth is drooping, her hand "
+     "twitches", "one_sided"),
+    ("mid set my left arm just gave out and I couldn't feel my fingers, out of nowhere, now "
+     "it's twitching", "one_sided"),
 ])
 def test_emergencies_in_everyday_words(matcher: Matcher, text: str, sign: str) -> None:
     """Each held-out round's missed emergencies, and more images of the same signs."""
