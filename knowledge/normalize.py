@@ -151,6 +151,14 @@ class Normalizer:
         for n in range(1, max((len(w) for w in words), default=0) + 8):
             reach = 2 if n <= 7 else 5
             self._near_length[n] = [w for w in self.vocab_words if abs(len(w) - n) <= reach]
+        self._by_first: dict[tuple[int, str], list[str]] = {}
+        for n, near in self._near_length.items():
+            for w in near:
+                self._by_first.setdefault((n, w[0]), []).append(w)
+        self._first_errors: dict[tuple[str, str], list[str]] = {}
+        for w in self.vocab_words:  # "ehydrated" (dropped), "ddehydrated" (added), "rehydr.."
+            for key in (("drop", w[1]), ("add", w[0]), ("sub", w[1:3])):
+                self._first_errors.setdefault(key, []).append(w)
         self._by_prefix: dict[str, list[str]] = {}
         for w in self.vocab_words:
             self._by_prefix.setdefault(w[:4], []).append(w)
@@ -241,11 +249,13 @@ class Normalizer:
                 and word.isalpha()):
             cutoff = 86.0 if len(word) <= 5 else (80.0 if len(word) <= 7 else 77.0)
             real = word in self.dictionary
-            choices = self._by_prefix.get(_british(word)[:4], []) if real else \
-                self._near_length.get(len(word), self.vocab_words)
-            best = process.extractOne(word, choices, scorer=fuzz.ratio, score_cutoff=cutoff)
-            if best is not None and real and not _related(word, best[0]):
-                best = None
+            if real:
+                best = process.extractOne(word, self._by_prefix.get(_british(word)[:4], []),
+                                          scorer=fuzz.ratio, score_cutoff=cutoff)
+                if best is not None and not _related(word, best[0]):
+                    best = None
+            else:
+                best = self._typo_of(word, cutoff)
             # a typo is an edit or two, not a different short word: "agrees" is no "ages",
             # "behind" no "bend"
             if best is not None and best[0] in self.rare and best[1] < RARE_CUTOFF:
@@ -257,6 +267,19 @@ class Normalizer:
             self._word_cache.clear()
         self._word_cache[word] = result
         return result
+
+    def _typo_of(self, word: str, cutoff: float) -> tuple[str, float, int] | None:
+        """The vocabulary word this is a typo of: one with the same first letter, or (at a
+        ratio of 90 or more) one whose first letter was dropped, doubled or mistyped. Only
+        those can be taken, so only those are scored: a tenth of the vocabulary."""
+        n = len(word)
+        best = process.extractOne(word, self._by_first.get((n, word[0]), ()),
+                                  scorer=fuzz.ratio, score_cutoff=cutoff)
+        if best is not None:
+            return best
+        near = {w for key in (("drop", word[0]), ("add", word[1]), ("sub", word[1:3]))
+                for w in self._first_errors.get(key, ()) if abs(len(w) - n) <= 2}
+        return process.extractOne(word, sorted(near), scorer=fuzz.ratio, score_cutoff=90.0)
 
     # -- message level ----------------------------------------------------------------------
 
