@@ -72,6 +72,11 @@ from knowledge.matcher import Matcher
      "into my jaw", "chest_pain"),
     ("felt dizzy after the circuit and next thing I knew I was on the floor, legs twitchy",
      "fainting"),
+    # round 20's misses, in other words
+    ("my wife came back from her run repeating the same questions, can't remember getting home, "
+     "calves twitching", "confusion"),
+    ("quads spasming after leg day, and it feels like a band is being tightened around my "
+     "chest since the last set", "chest_pain"),
     # round 19's misses, in other words
     ("mum came out of her pilates class and one corner of her mouth is drooping, her hand "
      "twitches", "one_sided"),
@@ -113,6 +118,7 @@ def test_see_doctor_signs_in_everyday_shapes(matcher: Matcher, text: str, sign: 
     "tricep won't quit twitching after a high volume push day",  # now, not for weeks
     "holding my chest out proud on bench, pec twitching after",
     "went down to the gym after work, calves twitching",
+    "tightened my lifting belt around my waist for squats, calf twitching after",
 ])
 def test_shapes_that_are_not_signs(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).triage == "self_care", text
