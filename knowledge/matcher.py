@@ -181,18 +181,13 @@ class Matcher:
 
     def match(self, text: str) -> MatchResult:
         """The contract reading of one message; any string in, never an exception out."""
-        try:
-            return self.analyse(text).result
-        except Exception as exc:  # a matcher bug must never take a conversation down
-            log.error("matcher failed on a message: %s", exc.__class__.__name__)
-            return MatchResult()
+        a = self._safe_analyse(text, explain=False)
+        return a.result if a is not None else MatchResult()
 
     def explain(self, text: str) -> dict[str, Any]:
         """Why: the normalised text and, per result, the phrases that matched and their scores."""
-        try:
-            a = self.analyse(text, explain=True)
-        except Exception as exc:
-            log.error("matcher failed on a message: %s", exc.__class__.__name__)
+        a = self._safe_analyse(text, explain=True)
+        if a is None:
             return {"normalized": "", "result": MatchResult().to_json(), "causes": [],
                     "question": None, "warnings": [], "off_topic_reason": "error"}
         toks = a.toks
@@ -226,6 +221,15 @@ class Matcher:
             "read_as_follow_up": a.follow_up,  # "it"/"this" taken to be the twitch
             "learned": a.learned,  # the learned model's probabilities of 0.1 and above
         }
+
+    def _safe_analyse(self, text: str, *, explain: bool) -> Analysis | None:
+        """The analysis, or None (logged by exception class only) if the matcher failed: a
+        matcher bug must never take a conversation down."""
+        try:
+            return self.analyse(text, explain=explain)
+        except Exception as exc:
+            log.error("matcher failed on a message: %s", exc.__class__.__name__)
+            return None
 
     # -- the reading ----------------------------------------------------------------------------
 
