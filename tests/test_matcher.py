@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 
 import pytest
 
@@ -667,3 +668,19 @@ def test_a_dance_class_alone_is_not_the_twitch(matcher: Matcher) -> None:
 def test_a_denied_lack_is_no_lack(matcher: Matcher, text: str) -> None:
     result = matcher.match(text)
     assert result.cause_ids[:1] != ("dehydration",), text
+
+
+def test_a_matcher_failure_gives_the_empty_reading_and_logs_no_text(
+        knowledge: Knowledge, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture) -> None:
+    broken = Matcher(knowledge)
+
+    def boom(text: str, *, framed: bool = False) -> None:
+        raise ValueError(text)
+
+    monkeypatch.setattr(broken, "_read", boom)
+    secret = "my private calf story"
+    with caplog.at_level(logging.ERROR):
+        assert broken.match(secret) == MatchResult()
+        assert broken.explain(secret)["off_topic_reason"] == "error"
+    assert "ValueError" in caplog.text and secret not in caplog.text
