@@ -72,6 +72,9 @@ from knowledge.matcher import Matcher
      "into my jaw", "chest_pain"),
     ("felt dizzy after the circuit and next thing I knew I was on the floor, legs twitchy",
      "fainting"),
+    # round 21's miss, in other words
+    ("my brother went down in the gym after squats, out for a few seconds and then came round, "
+     "legs twitching", "fainting"),
     # round 20's misses, in other words
     ("my wife came back from her run repeating the same questions, can't remember getting home, "
      "calves twitching", "confusion"),
@@ -119,6 +122,7 @@ def test_see_doctor_signs_in_everyday_shapes(matcher: Matcher, text: str, sign: 
     "holding my chest out proud on bench, pec twitching after",
     "went down to the gym after work, calves twitching",
     "tightened my lifting belt around my waist for squats, calf twitching after",
+    "popped out for a few seconds to grab water between sets, calf twitching",
 ])
 def test_shapes_that_are_not_signs(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).triage == "self_care", text
