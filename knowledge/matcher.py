@@ -32,7 +32,7 @@ from knowledge.scoring import (
     score_of,
 )
 from knowledge.topic import TopicReader, differential
-from knowledge.triage import SignFound, SignReader
+from knowledge.triage import SET_ASIDE, SignFound, SignReader
 from knowledge.weighing import CauseWeigher, Found
 
 log = logging.getLogger(__name__)
@@ -47,9 +47,6 @@ _FOLLOW_UPS = frozenset({"it", "its", "this", "they", "still", "now", "and", "al
                          "yeah", "yes", "yep", "yup", "no", "nope", "nah", "honestly", "tbh",
                          "both", "definitely", "def", "probably", "prob", "actually", "well"})
 _IT = frozenset({"it", "this"})
-# a sign the phrases read and set aside for one of these reasons is not the model's to restore
-_SET_ASIDE = frozenset({"negated", "a comparison, not a sign", "excluded by a neighbouring word",
-                        "how long an activity went on"})
 _DUMMY_IT = re.compile(r"\bis it (?:\w+ ){1,2}(?:to|for)\b")  # "is it ok to train every day"
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*", re.UNICODE)
 
@@ -239,7 +236,7 @@ class Matcher:
         if self.learned is not None and not a.result.off_topic:
             feats = features(a.toks, self.stopwords, self._negations)
             weighed = {cid for cid, found in a.causes.items() if found} | {
-                s.hit.phrase.owner for s in a.signs if s.reason in _SET_ASIDE}
+                s.hit.phrase.owner for s in a.signs if s.reason in SET_ASIDE}
             a.result, a.learned = second_opinion(self.learned, a.result, a.toks, feats,
                                                  self.question_starts, weighed=weighed,
                                                  explain=explain)

@@ -36,6 +36,11 @@ _SKIP = frozenset({"like", "about", "almost", "nearly", "over", "the", "a", "pas
                    "around", "roughly", "only", "maybe", "physically", "literally", "i", "we"})
 
 
+# Reasons that are readings of the words ("no pain", "weaker than the other", "5 weeks ago",
+# "a 3 week block"): a sign set aside for one of them is not the learned model's to restore.
+SET_ASIDE = frozenset({"negated", "a comparison, not a sign", "excluded by a neighbouring word",
+                       "how long an activity went on"})
+
 @dataclass(slots=True)
 class SignFound:
     """A warning sign's phrase found, and whether it stands (`reason` says why not)."""

@@ -306,18 +306,13 @@ def test_protectors_said_poor_or_beside_their_cause(matcher: Matcher, text: str,
      "is twitching", "dehydration"),
     ("I slept nine hours and had two rest days, so it's not rest. My thigh twitches since I "
      "forgot my water at the hot outdoor class.", "rest"),
-])
-def test_its_not_x_denies_x(matcher: Matcher, text: str, denied: str) -> None:
-    assert ids(matcher.match(text))[:1] != [denied], text
-
-
-@pytest.mark.parametrize(("text", "denied"), [
+    # round 11's denials
     ("the twitching is NOT from stress like my wife keeps saying, it's because I skip meals "
      "before the gym", "stress"),
     ("grip is just as strong as ever and nothing tingles, only the forearm jumping after "
      "climbing", "nerve"),
 ])
-def test_round_11_denials(matcher: Matcher, text: str, denied: str) -> None:
+def test_its_not_x_denies_x(matcher: Matcher, text: str, denied: str) -> None:
     assert ids(matcher.match(text))[:1] != [denied], text
 
 

@@ -123,6 +123,12 @@ def test_see_doctor_signs_in_everyday_shapes(matcher: Matcher, text: str, sign: 
     "went down to the gym after work, calves twitching",
     "tightened my lifting belt around my waist for squats, calf twitching after",
     "popped out for a few seconds to grab water between sets, calf twitching",
+    # signs denied, or idioms
+    "I'm still opening jars like a champ, and nothing's gone numb. calf twitching after squats",
+    "Hasn't been going on for weeks or anything, first time ever, calf twitching after spin",
+    "mostly pasta and toast, no beans to speak of, and my calf twitches after the gym",
+    "watching my deadlift back was painful viewing, lower back twitching after",
+    "went too heavy because I didn't want to look weak, calves fluttering now",
 ])
 def test_shapes_that_are_not_signs(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).triage == "self_care", text
@@ -167,15 +173,6 @@ def test_more_everyday_see_doctor_signs(matcher: Matcher, text: str, sign: str) 
     assert sign in [w.id for w in result.warning_signs], text
 
 
-@pytest.mark.parametrize("text", [
-    "I'm still opening jars like a champ, and nothing's gone numb. calf twitching after squats",
-    "Hasn't been going on for weeks or anything, first time ever, calf twitching after spin",
-    "mostly pasta and toast, no beans to speak of, and my calf twitches after the gym",
-    "watching my deadlift back was painful viewing, lower back twitching after",
-    "went too heavy because I didn't want to look weak, calves fluttering now",
-])
-def test_signs_denied_or_idioms_stay_self_care(matcher: Matcher, text: str) -> None:
-    assert matcher.match(text).triage == "self_care", text
 
 
 def test_for_the_last_weeks_is_a_span_up_to_now(matcher: Matcher) -> None:
