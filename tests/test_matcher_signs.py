@@ -72,6 +72,9 @@ from knowledge.matcher import Matcher
      "into my jaw", "chest_pain"),
     ("felt dizzy after the circuit and next thing I knew I was on the floor, legs twitchy",
      "fainting"),
+    # round 22's miss, in other words: "set" before the subject is no bar hitting the floor
+    ("halfway through my last set I passed out for a second, woke up with my calf twitching",
+     "fainting"),
     # round 21's miss, in other words
     ("my brother went down in the gym after squats, out for a few seconds and then came round, "
      "legs twitching", "fainting"),
