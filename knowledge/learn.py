@@ -38,6 +38,7 @@ def _rows(matcher: Matcher, examples: list[Example]) -> list[tuple[list[str], di
         feats = list(features(a.toks, matcher.stopwords, matcher._negations))
         target: dict[int, float] = {index[f"question:{q}"]: float(q == ex.question)
                                     for q in (q.id for q in matcher.knowledge.questions)}
+        target[index["topic"]] = float(not ex.off_topic)
         if not ex.off_topic:
             for c in matcher.knowledge.causes:
                 target[index[f"cause:{c.id}"]] = float(c.id in ex.causes)
@@ -56,7 +57,7 @@ def _rows(matcher: Matcher, examples: list[Example]) -> list[tuple[list[str], di
 def _heads(matcher: Matcher) -> list[str]:
     k = matcher.knowledge
     return [*(f"cause:{c.id}" for c in k.causes), *(f"question:{q.id}" for q in k.questions),
-            "doctor", *(f"sign:{w.id}" for w in k.warnings if w.level == "see_doctor"),
+            "doctor", "topic", *(f"sign:{w.id}" for w in k.warnings if w.level == "see_doctor"),
             *(f"first:{c.id}" for c in k.causes)]
 
 

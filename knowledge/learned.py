@@ -6,8 +6,10 @@ logistic model over the message's words and word pairs, trained on the labelled 
 messages by `python -m knowledge.learn`, gives each cause, question and the see-a-doctor
 level a probability, and says which cause people would name first. It never overrules what
 the phrases read: it fills what they left empty (a cause list shorter than three, a question
-not found, a plain self-care triage) and picks which of the causes they found comes first
-("went from 3k to a half marathon": overexertion before fatigue). It never adds a cause the
+not found, a plain self-care triage), picks which of the causes comes first ("went from 3k
+to a half marathon": overexertion before fatigue), and reads a message in which the phrases
+found no twitch word as a complaint when people told theirs in such words ("calves went
+mental after", "hammys ticking"). It never adds a cause the
 message denies, nor an urgent level: emergencies come from the phrases alone. Its evidence
 is the message's own words with the largest weights.
 """
@@ -35,6 +37,8 @@ FORMAT = 2
 CAUSE_FILL = 0.25     # a learned cause joins a list shorter than three from this probability
 QUESTION_MIN = 0.5    # a learned question, when the phrases found none (and it looks asked)
 DOCTOR_MIN = 0.7      # see_doctor, when the phrases found no sign
+TOPIC_MIN = 0.8       # on topic, when the phrases found no twitch word and no question
+FOUND_BONUS = 1.0     # in logits: a cause the phrases found is likelier first than one inferred
 EVIDENCE_WORDS = 3
 MAX_CAUSES = 3        # design.md: at most three causes
 _NUMBERS = (int, float)
@@ -157,6 +161,13 @@ def looks_asked(toks: Tokens, starts: frozenset[str] | set[str]) -> bool:
                for pos, word in enumerate(toks.words))
 
 
+def on_topic(model: LearnedModel, feats: dict[str, Span]) -> bool:
+    """Whether the message is someone's own twitching told in words the phrases don't hold
+    ("calves went mental after", "hammys ticking"); a model without the head says no."""
+    head = model.head("topic")
+    return head is not None and model.logits(feats)[head] >= _TOPIC
+
+
 def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
                    feats: dict[str, Span], starts: frozenset[str] | set[str], *,
                    weighed: set[str] | frozenset[str] = frozenset(), explain: bool = False,
@@ -175,16 +186,6 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
              if v >= _SHOWN} if explain else {}
     changes: dict[str, Any] = {}
     causes = list(result.causes)
-    if len(causes) >= 2:  # the phrases say which causes; people's habits the order
-        first = model.group("first:")
-        rank = {cid: z[h] for h, cid in first}
-        best = max(causes, key=lambda c: (rank.get(c.id, -99.0), -causes.index(c)))
-        if best is not causes[0]:
-            scores = [c.score for c in causes]  # the scores stay best first, in their places
-            causes.remove(best)
-            causes.insert(0, best)
-            causes = [dataclasses.replace(c, score=sc)
-                      for c, sc in zip(causes, scores, strict=True)]
     if len(causes) < MAX_CAUSES:
         listed = set(result.cause_ids) | set(result.negated) | set(weighed)
         extra = sorted(((z[h], h, cid) for h, cid in model.group("cause:")
@@ -192,6 +193,17 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
         for v, h, cid in extra[:MAX_CAUSES - len(causes)]:
             causes.append(CauseHit(cid, round(sigmoid(v) * 0.5, 3),
                                    model.evidence(feats, h, toks)))
+    if len(causes) >= 2:  # the words say which causes; people's habits which comes first
+        rank = {cid: z[h] for h, cid in model.group("first:")}
+        found = set(result.cause_ids)
+        best = max(causes, key=lambda c: (rank.get(c.id, -99.0) + FOUND_BONUS * (c.id in found),
+                                          -causes.index(c)))
+        if best is not causes[0]:
+            scores = [c.score for c in causes]  # the scores stay best first, in their places
+            causes.remove(best)
+            causes.insert(0, best)
+            causes = [dataclasses.replace(c, score=sc)
+                      for c, sc in zip(causes, scores, strict=True)]
     if causes != list(result.causes):
         changes["causes"] = tuple(causes)
     if result.question is None:
@@ -216,7 +228,7 @@ def _logit(p: float) -> float:
 
 
 _SHOWN, _FILL = _logit(0.1), _logit(CAUSE_FILL)
-_QUESTION, _DOCTOR = _logit(QUESTION_MIN), _logit(DOCTOR_MIN)
+_QUESTION, _DOCTOR, _TOPIC = _logit(QUESTION_MIN), _logit(DOCTOR_MIN), _logit(TOPIC_MIN)
 
 
 def parse_model(text: str) -> LearnedModel:

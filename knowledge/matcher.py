@@ -10,7 +10,7 @@ from typing import Any
 
 from knowledge.asking import QuestionReader
 from knowledge.frames import Frame, FrameIndex
-from knowledge.learned import features, second_opinion
+from knowledge.learned import features, on_topic, second_opinion
 from knowledge.negation import ScopeReader
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.result import (
@@ -39,6 +39,7 @@ log = logging.getLogger(__name__)
 
 MAX_CAUSES = 3
 CAUSE_THRESHOLD = 0.45   # net evidence a cause needs to be listed
+NO_TOPIC = "no twitching, spasm or cramp words, no article question"
 CUE_WEIGHT = 0.55        # a single hinting word, against 1.0 for a phrase
 
 # A message opening with these and no twitch word of its own may be a follow-up about it
@@ -65,6 +66,9 @@ class Analysis:
     off_topic_reason: str | None = None
     topic_hits: list[Hit] = field(default_factory=list)  # the twitching described
     follow_up: bool = False  # read with FOLLOW_UP_FRAME: "it" was taken to be the twitch
+    # a twitch word said of something else ("my dog twitches", "went nuts on legs today")
+    claimed: bool = False
+    topic_by_model: bool = False  # no twitch word the phrases know, on topic by the model
     learned: dict[str, float] = field(default_factory=dict)  # the model's probabilities
 
 
@@ -216,6 +220,7 @@ class Matcher:
                 for s in a.signs],
             "off_topic_reason": a.off_topic_reason,
             "read_as_follow_up": a.follow_up,  # "it"/"this" taken to be the twitch
+            "on_topic_by_model": a.topic_by_model,
             "learned": a.learned,  # the learned model's probabilities of 0.1 and above
         }
 
@@ -233,13 +238,24 @@ class Matcher:
     def analyse(self, text: str, *, explain: bool = False) -> Analysis:
         """The phrases' reading, then the learned second opinion on what they left empty."""
         a = self._read(text)
-        if self.learned is not None and not a.result.off_topic:
-            feats = features(a.toks, self.stopwords, self._negations)
+        if self.learned is None or a.off_topic_reason not in (None, NO_TOPIC):
+            return a
+        feats = features(a.toks, self.stopwords, self._negations)
+        chatter = a.result
+        if chatter.off_topic and not a.claimed and on_topic(self.learned, feats):
+            # "calves went mental after", "quads doing a little drum solo": the complaint in
+            # words the phrases don't know, told beside causes the model has seen
+            a.result, a.off_topic_reason, a.topic_by_model = self._result(a), None, True
+        if not a.result.off_topic:
             weighed = {cid for cid, found in a.causes.items() if found} | {
                 s.hit.phrase.owner for s in a.signs if s.reason in SET_ASIDE}
             a.result, a.learned = second_opinion(self.learned, a.result, a.toks, feats,
                                                  self.question_starts, weighed=weighed,
                                                  explain=explain)
+        r = a.result
+        if a.topic_by_model and not (r.causes or r.question or r.triage != "self_care"):
+            # read on topic, yet nothing found in it ("jump squats or box jumps for legs?")
+            a.result, a.off_topic_reason, a.topic_by_model = chatter, NO_TOPIC, False
         return a
 
     def _read(self, text: str, *, framed: bool = False) -> Analysis:
@@ -264,6 +280,7 @@ class Matcher:
             if not self.topic.of_something_else(toks, h)  # "my dog twitches in his sleep"
             and not neutral.issuperset(h.positions)]  # "the twitch streamer i watch"
         a.topic_hits = topic_hits  # "won't calm down" describes the twitch: no stress cue
+        a.claimed = not topic_hits and bool(by_kind.get("topic") or by_kind.get("weak"))
         topic = bool(topic_hits) or self.topic.weak(toks, neutral)
         self._questions(a, by_kind.get("question", []), topic)
         self._signs(a, by_kind, topic_hits)
@@ -295,7 +312,7 @@ class Matcher:
                 b.follow_up = True
                 return b
         if not on_topic:
-            a.off_topic_reason = "no twitching, spasm or cramp words, no article question"
+            a.off_topic_reason = NO_TOPIC
             a.result = MatchResult(off_topic=True, negated=tuple(
                 cid for cid, net in a.nets.items() if net < 0))
             return a

@@ -64,7 +64,8 @@ def test_a_broken_model_names_file_and_line(knowledge_dir: Path, broken: str, li
 # -- what the second opinion may change, with a small hand-made model -------------------------
 
 HEADS = ("cause:rest", "cause:stress", "cause:form", "cause:fatigue", "question:normal",
-         "doctor", "sign:persistent", "first:fatigue", "first:overexertion")
+         "doctor", "topic", "sign:persistent", "first:fatigue", "first:overexertion",
+         "first:rest")
 
 
 def model(m: Matcher, **weights: dict[str, float]) -> LearnedModel:
@@ -104,6 +105,17 @@ def test_it_picks_which_found_cause_comes_first(phrases_only: Matcher) -> None:
     assert plain.cause_ids == ("fatigue", "overexertion")
 
 
+def test_a_cause_it_adds_comes_first_only_where_people_name_it_first(phrases_only: Matcher
+                                                                     ) -> None:
+    found = MatchResult(causes=(CauseHit("fatigue", 0.8),))
+    text = "gaming till 3am then a long run, calves twitch"
+    habit = model(phrases_only, gaming={"cause:rest": 9.0, "first:rest": 9.0})
+    got = opinion(phrases_only, habit, found, text)
+    assert got.cause_ids == ("rest", "fatigue") and got.causes[0].score == 0.8
+    no_habit = model(phrases_only, gaming={"cause:rest": 9.0})  # found beats inferred
+    assert opinion(phrases_only, no_habit, found, text).cause_ids == ("fatigue", "rest")
+
+
 def test_it_never_brings_back_a_denied_or_set_aside_cause(phrases_only: Matcher) -> None:
     lm = model(phrases_only, gaming={"cause:rest": 9.0, "cause:stress": 9.0})
     denied = MatchResult(negated=("rest",))
@@ -139,3 +151,29 @@ def test_off_topic_stays_off_topic(phrases_only: Matcher) -> None:
 def test_explain_shows_the_models_probabilities(matcher: Matcher) -> None:
     learned = matcher.explain("up till 3am gaming then a 7am spin class, legs twitchy")["learned"]
     assert learned and all(0.1 <= p <= 1.0 for p in learned.values())
+
+
+def with_model(m: Matcher, lm: LearnedModel) -> Matcher:
+    return Matcher(m.knowledge.model_copy(update={"learned": lm}))
+
+
+def test_the_topic_head_takes_a_complaint_in_unknown_words_as_on_topic(phrases_only: Matcher
+                                                                       ) -> None:
+    text = "hammys ticking after the hill sprints"
+    assert phrases_only.match(text).off_topic  # no twitch word the phrases know
+    m = with_model(phrases_only, model(phrases_only, ticking={"topic": 12.0},
+                                       sprints={"cause:fatigue": 9.0}))
+    got = m.match(text)
+    assert not got.off_topic and got.cause_ids == ("fatigue",)
+    assert m.explain(text)["on_topic_by_model"] is True
+
+
+@pytest.mark.parametrize("text", [
+    "going live on twitch tonight, 12 hour deadlift stream",  # the phrases gave "twitch" away
+    "went nuts on legs today",  # a body part trained, not moving
+    "jump squats or box jumps for legs?",  # on topic by the model, yet nothing found in it
+])
+def test_the_topic_head_leaves_chatter_alone(phrases_only: Matcher, text: str) -> None:
+    words = {w: {"topic": 12.0} for w in ("live", "twitch", "nuts", "legs", "jump", "squats")}
+    m = with_model(phrases_only, model(phrases_only, **words))
+    assert m.match(text).off_topic, text
