@@ -198,12 +198,11 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
         found = set(result.cause_ids)
         best = max(causes, key=lambda c: (rank.get(c.id, -99.0) + FOUND_BONUS * (c.id in found),
                                           -causes.index(c)))
-        if best is not causes[0]:
-            scores = [c.score for c in causes]  # the scores stay best first, in their places
-            causes.remove(best)
-            causes.insert(0, best)
-            causes = [dataclasses.replace(c, score=sc)
-                      for c, sc in zip(causes, scores, strict=True)]
+        causes.remove(best)
+        causes.insert(0, best)
+        scores = sorted((c.score for c in causes), reverse=True)  # best first, in places
+        causes = [c if c.score == sc else dataclasses.replace(c, score=sc)
+                  for c, sc in zip(causes, scores, strict=True)]
     if causes != list(result.causes):
         changes["causes"] = tuple(causes)
     if result.question is None:

@@ -247,7 +247,9 @@ class Matcher:
             # words the phrases don't know, told beside causes the model has seen
             a.result, a.off_topic_reason, a.topic_by_model = self._result(a), None, True
         if not a.result.off_topic:
-            weighed = {cid for cid, found in a.causes.items() if found} | {
+            # causes the phrases read as denied or countered, and signs they set aside; a cause
+            # with evidence both ways (net 0: "no-days-off streak") is the model's to judge
+            weighed = {cid for cid, net in a.nets.items() if net < 0 and a.causes.get(cid)} | {
                 s.hit.phrase.owner for s in a.signs if s.reason in SET_ASIDE}
             a.result, a.learned = second_opinion(self.learned, a.result, a.toks, feats,
                                                  self.question_starts, weighed=weighed,
