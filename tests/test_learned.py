@@ -177,3 +177,14 @@ def test_the_topic_head_leaves_chatter_alone(phrases_only: Matcher, text: str) -
     words = {w: {"topic": 12.0} for w in ("live", "twitch", "nuts", "legs", "jump", "squats")}
     m = with_model(phrases_only, model(phrases_only, **words))
     assert m.match(text).off_topic, text
+
+
+def test_a_cause_with_evidence_both_ways_is_the_models_to_judge(phrases_only: Matcher) -> None:
+    """"no days off" speaks for rest, and its "no" also denied "streak": net nothing."""
+    text = "day 21 of my no-days-off streak and my calf twitches"
+    assert phrases_only.match(text).cause_ids == ()
+    m = with_model(phrases_only, model(phrases_only, day={"cause:rest": 9.0}))
+    assert m.match(text).cause_ids == ("rest",)
+    denied = "I never lift without warming up, hamstring twitching anyway"
+    m = with_model(phrases_only, model(phrases_only, warming={"cause:warmup": 12.0}))
+    assert "warmup" not in m.match(denied).cause_ids
