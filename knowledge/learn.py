@@ -2,8 +2,8 @@
 
 One logistic model per head, trained together by plain stochastic gradient descent with a
 fixed seed, so the same tuning file always gives the same weights. The held-out set is never
-read here. Sign heads (which see-a-doctor sign) learn from the signs that the phrases found in
-messages labelled see_doctor or urgent; the other heads learn from the labels themselves.
+read here. Sign heads (which see-a-doctor or urgent sign) learn from the signs that the phrases
+found in messages labelled see_doctor or urgent; the other heads learn from the labels.
 """
 
 from __future__ import annotations
@@ -39,17 +39,19 @@ def _rows(matcher: Matcher, examples: list[Example]) -> list[tuple[list[str], di
         target: dict[int, float] = {index[f"question:{q}"]: float(q == ex.question)
                                     for q in (q.id for q in matcher.knowledge.questions)}
         target[index["topic"]] = float(not ex.off_topic)
+        target[index["urgent"]] = float(ex.triage == "urgent")
         if not ex.off_topic:
             for c in matcher.knowledge.causes:
                 target[index[f"cause:{c.id}"]] = float(c.id in ex.causes)
                 if ex.causes:  # which of the causes given comes first
                     target[index[f"first:{c.id}"]] = float(c.id == ex.causes[0])
             target[index["doctor"]] = float(ex.triage != "self_care")
-            found = {w.id for w in a.result.warning_signs if w.level == "see_doctor"}
-            if ex.triage != "self_care" and found:
-                for name in heads:
-                    if name.startswith("sign:"):
-                        target[index[name]] = float(name[5:] in found)
+            for level, prefix in (("see_doctor", "sign:"), ("urgent", "urgent:")):
+                found = {w.id for w in a.result.warning_signs if w.level == level}
+                if ex.triage != "self_care" and found:  # which sign, where the phrases knew
+                    for name in heads:
+                        if name.startswith(prefix):
+                            target[index[name]] = float(name[len(prefix):] in found)
         rows.append((feats, target))
     return rows
 
@@ -57,8 +59,10 @@ def _rows(matcher: Matcher, examples: list[Example]) -> list[tuple[list[str], di
 def _heads(matcher: Matcher) -> list[str]:
     k = matcher.knowledge
     return [*(f"cause:{c.id}" for c in k.causes), *(f"question:{q.id}" for q in k.questions),
-            "doctor", "topic", *(f"sign:{w.id}" for w in k.warnings if w.level == "see_doctor"),
-            *(f"first:{c.id}" for c in k.causes)]
+            "doctor", "topic", "urgent",
+            *(f"sign:{w.id}" for w in k.warnings if w.level == "see_doctor"),
+            *(f"first:{c.id}" for c in k.causes),
+            *(f"urgent:{w.id}" for w in k.warnings if w.level == "urgent")]
 
 
 def train(matcher: Matcher, examples: list[Example], *, seed: int = 0) -> LearnedModel:

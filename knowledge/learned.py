@@ -10,7 +10,8 @@ not found, a plain self-care triage), picks which of the causes comes first ("we
 to a half marathon": overexertion before fatigue), and reads a message in which the phrases
 found no twitch word as a complaint when people told theirs in such words ("calves went
 mental after", "hammys ticking"). It never adds a cause the
-message denies, nor an urgent level: emergencies come from the phrases alone. Its evidence
+message denies. An emergency the phrases missed it raises only when near certain: a safety net
+under the phrases, never a reason to lower what they read. Its evidence
 is the message's own words with the largest weights.
 """
 
@@ -37,6 +38,7 @@ FORMAT = 2
 CAUSE_FILL = 0.25     # a learned cause joins a list shorter than three from this probability
 QUESTION_MIN = 0.5    # a learned question, when the phrases found none (and it looks asked)
 DOCTOR_MIN = 0.7      # see_doctor, when the phrases found no sign
+URGENT_MIN = 0.8      # urgent, when the phrases found no urgent sign: a safety net
 TOPIC_MIN = 0.8       # on topic, when the phrases found no twitch word and no question
 FOUND_BONUS = 1.0     # in logits: a cause the phrases found is likelier first than one inferred
 EVIDENCE_WORDS = 3
@@ -168,6 +170,22 @@ def on_topic(model: LearnedModel, feats: dict[str, Span]) -> bool:
     return head is not None and model.logits(feats)[head] >= _TOPIC
 
 
+def emergency(model: LearnedModel, feats: dict[str, Span], toks: Tokens) -> WarningHit | None:
+    """An emergency the phrases missed, told in words like those of the tuning set's
+    emergencies ("went down like a sack of spuds", "his mouth hangs on one side"): the urgent
+    sign people most likely meant, with the words that said it; None below URGENT_MIN."""
+    head = model.head("urgent")
+    if head is None:
+        return None
+    z = model.logits(feats)
+    if z[head] < _URGENT:
+        return None
+    sign = max(((z[h], h, sid) for h, sid in model.group("urgent:")), default=None)
+    if sign is None:
+        return None
+    return WarningHit(sign[2], "urgent", model.evidence(feats, head, toks))
+
+
 def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
                    feats: dict[str, Span], starts: frozenset[str] | set[str], *,
                    weighed: set[str] | frozenset[str] = frozenset(), explain: bool = False,
@@ -228,6 +246,7 @@ def _logit(p: float) -> float:
 
 _SHOWN, _FILL = _logit(0.1), _logit(CAUSE_FILL)
 _QUESTION, _DOCTOR, _TOPIC = _logit(QUESTION_MIN), _logit(DOCTOR_MIN), _logit(TOPIC_MIN)
+_URGENT = _logit(URGENT_MIN)
 
 
 def parse_model(text: str) -> LearnedModel:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 from collections import Counter
@@ -10,7 +11,7 @@ from typing import Any
 
 from knowledge.asking import QuestionReader
 from knowledge.frames import Frame, FrameIndex
-from knowledge.learned import features, on_topic, second_opinion
+from knowledge.learned import emergency, features, on_topic, second_opinion
 from knowledge.negation import ScopeReader
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.result import (
@@ -69,6 +70,7 @@ class Analysis:
     # a twitch word said of something else ("my dog twitches", "went nuts on legs today")
     claimed: bool = False
     topic_by_model: bool = False  # no twitch word the phrases know, on topic by the model
+    urgent_by_model: bool = False  # an emergency the phrases missed, raised by the model
     learned: dict[str, float] = field(default_factory=dict)  # the model's probabilities
 
 
@@ -221,6 +223,7 @@ class Matcher:
             "off_topic_reason": a.off_topic_reason,
             "read_as_follow_up": a.follow_up,  # "it"/"this" taken to be the twitch
             "on_topic_by_model": a.topic_by_model,
+            "urgent_by_model": a.urgent_by_model,
             "learned": a.learned,  # the learned model's probabilities of 0.1 and above
         }
 
@@ -258,6 +261,13 @@ class Matcher:
         if a.topic_by_model and not (r.causes or r.question or r.triage != "self_care"):
             # read on topic, yet nothing found in it ("jump squats or box jumps for legs?")
             a.result, a.off_topic_reason, a.topic_by_model = chatter, NO_TOPIC, False
+        if a.result.triage != "urgent" and not a.claimed:
+            sign = emergency(self.learned, feats, a.toks)
+            if sign is not None:  # first, as the phrases' urgent signs are
+                a.result = dataclasses.replace(
+                    a.result, triage="urgent", off_topic=False,
+                    warning_signs=(sign, *a.result.warning_signs))
+                a.off_topic_reason, a.urgent_by_model = None, True
         return a
 
     def _read(self, text: str, *, framed: bool = False) -> Analysis:

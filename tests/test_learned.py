@@ -64,8 +64,8 @@ def test_a_broken_model_names_file_and_line(knowledge_dir: Path, broken: str, li
 # -- what the second opinion may change, with a small hand-made model -------------------------
 
 HEADS = ("cause:rest", "cause:stress", "cause:form", "cause:fatigue", "question:normal",
-         "doctor", "topic", "sign:persistent", "first:fatigue", "first:overexertion",
-         "first:rest")
+         "doctor", "topic", "urgent", "sign:persistent", "first:fatigue", "first:overexertion",
+         "first:rest", "urgent:fainting", "urgent:chest_pain")
 
 
 def model(m: Matcher, **weights: dict[str, float]) -> LearnedModel:
@@ -188,3 +188,16 @@ def test_a_cause_with_evidence_both_ways_is_the_models_to_judge(phrases_only: Ma
     denied = "I never lift without warming up, hamstring twitching anyway"
     m = with_model(phrases_only, model(phrases_only, warming={"cause:warmup": 12.0}))
     assert "warmup" not in m.match(denied).cause_ids
+
+
+def test_an_emergency_the_phrases_missed_is_raised_by_the_urgent_head(phrases_only: Matcher
+                                                                      ) -> None:
+    text = "my mate went limp on the erg, legs twitching"
+    assert phrases_only.match(text).triage == "self_care"  # words the phrases don't hold
+    m = with_model(phrases_only, model(phrases_only, limp={
+        "urgent": 12.0, "urgent:fainting": 9.0, "urgent:chest_pain": 4.0}))
+    got = m.match(text)
+    assert got.triage == "urgent" and not got.off_topic
+    assert got.warning_signs[0].id == "fainting" and got.warning_signs[0].evidence
+    assert m.explain(text)["urgent_by_model"] is True
+    assert m.match("my mate went slow on the erg, legs twitching").triage == "self_care"
