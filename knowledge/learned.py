@@ -37,6 +37,9 @@ MODEL_FILE = "learned.json"
 FORMAT = 2
 CAUSE_FILL = 0.25     # a learned cause joins a list shorter than three from this probability
 QUESTION_MIN = 0.5    # a learned question, when the phrases found none (and it looks asked)
+UNASKED_MIN = 0.8     # a question, in a message that doesn't look asked
+SWITCH_MIN = 0.8      # another question than the phrases', when they found one ...
+SWITCH_FROM = 0.3     # ... that the model gives at most this
 DOCTOR_MIN = 0.7      # see_doctor, when the phrases found no sign
 URGENT_MIN = 0.8      # urgent, when the phrases found no urgent sign: a safety net
 TOPIC_MIN = 0.8       # on topic, when the phrases found no twitch word and no question
@@ -44,6 +47,9 @@ FOUND_BONUS = 1.0     # in logits: a cause the phrases found is likelier first t
 EVIDENCE_WORDS = 3
 MAX_CAUSES = 3        # design.md: at most three causes
 _NUMBERS = (int, float)
+# a causal question, and the cause whose telling looks like it: "work stress is making my
+# calves twitch" tells what "can stress cause it" asks ("scared it's ALS" does ask, though)
+_TOLD = {"stress": "stress"}
 _ASKING = frozenset({"how", "why", "what", "wonder", "wondering", "whether", "should"})
 
 Span = tuple[int, int]
@@ -192,11 +198,12 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
                    ) -> tuple[MatchResult, dict[str, float]]:
     """`result` with what the phrases left empty filled from the model, and (with `explain`)
     the probabilities behind it. Off-topic results and urgent triage are left as they are; a
-    question is only taken from a message that looks asked ("work stress is making my calves
-    twitch" tells, it doesn't ask). `weighed` names the causes and signs that the phrases
-    read and set aside ("6 weeks ago" is a date, "one small protein shake" no water): the
-    model never overrules such a reading. Thresholds are compared as logits: no exp() on the
-    hot path."""
+    question is taken from a message that looks asked ("work stress is making my calves twitch"
+    tells, it doesn't ask), or where the model is sure of it; the phrases' question gives way
+    only to one the model is sure of, where it doubts theirs. `weighed` names the causes and
+    signs that the phrases read and set aside ("6 weeks ago" is a date, "one small protein
+    shake" no water): the model never overrules such a reading. Thresholds are compared as
+    logits: no exp() on the hot path."""
     if result.off_topic:
         return result, {}
     z = model.logits(feats)
@@ -223,10 +230,17 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
                   for c, sc in zip(causes, scores, strict=True)]
     if causes != list(result.causes):
         changes["causes"] = tuple(causes)
-    if result.question is None:
-        best_q = max(((z[h], h, qid) for h, qid in model.group("question:")), default=None)
-        if best_q is not None and best_q[0] >= _QUESTION and looks_asked(toks, starts):
-            changes["question"] = QuestionHit(best_q[2], round(sigmoid(best_q[0]), 3))
+    asked = {qid: z[h] for h, qid in model.group("question:")}
+    if asked:
+        best, v = max(asked.items(), key=lambda kv: kv[1])
+        if result.question is None:  # "super common i assume": asked without asking words
+            take = (v >= _UNASKED and _TOLD.get(best) not in result.cause_ids) or (
+                v >= _QUESTION and looks_asked(toks, starts))
+        else:  # "what can I do so my calves don't start twitching": prevent, not manage
+            take = best != result.question.id and v >= _SWITCH and \
+                asked.get(result.question.id, -99.0) <= _SWITCH_FROM
+        if take:
+            changes["question"] = QuestionHit(best, round(sigmoid(v), 3))
     doctor = model.head("doctor")
     if result.triage == "self_care" and doctor is not None and z[doctor] >= _DOCTOR:
         signs = model.group("sign:")
@@ -246,7 +260,8 @@ def _logit(p: float) -> float:
 
 _SHOWN, _FILL = _logit(0.1), _logit(CAUSE_FILL)
 _QUESTION, _DOCTOR, _TOPIC = _logit(QUESTION_MIN), _logit(DOCTOR_MIN), _logit(TOPIC_MIN)
-_URGENT = _logit(URGENT_MIN)
+_URGENT, _UNASKED = _logit(URGENT_MIN), _logit(UNASKED_MIN)
+_SWITCH, _SWITCH_FROM = _logit(SWITCH_MIN), _logit(SWITCH_FROM)
 
 
 def parse_model(text: str) -> LearnedModel:

@@ -19,7 +19,7 @@ from knowledge.learned import (
     second_opinion,
 )
 from knowledge.matcher import Matcher
-from knowledge.result import CauseHit, MatchResult, WarningHit
+from knowledge.result import CauseHit, MatchResult, QuestionHit, WarningHit
 
 
 def test_the_shipped_model_was_trained_on_the_current_tuning_set(knowledge: Knowledge) -> None:
@@ -64,8 +64,8 @@ def test_a_broken_model_names_file_and_line(knowledge_dir: Path, broken: str, li
 # -- what the second opinion may change, with a small hand-made model -------------------------
 
 HEADS = ("cause:rest", "cause:stress", "cause:form", "cause:fatigue", "question:normal",
-         "doctor", "topic", "urgent", "sign:persistent", "first:fatigue", "first:overexertion",
-         "first:rest", "urgent:fainting", "urgent:chest_pain")
+         "question:stress", "doctor", "topic", "urgent", "sign:persistent", "first:fatigue",
+         "first:overexertion", "first:rest", "urgent:fainting", "urgent:chest_pain")
 
 
 def model(m: Matcher, **weights: dict[str, float]) -> LearnedModel:
@@ -129,6 +129,24 @@ def test_a_question_only_from_a_message_that_asks(phrases_only: Matcher) -> None
     told = opinion(phrases_only, lm, MatchResult(), "everyone in my class gets twitchy calves")
     assert asked.question is not None and asked.question.id == "normal"
     assert told.question is None
+
+
+def test_a_question_the_model_is_sure_of_needs_no_asking_words(phrases_only: Matcher) -> None:
+    lm = model(phrases_only, common={"question:normal": 12.0}, work={"question:stress": 12.0})
+    assert opinion(phrases_only, lm, MatchResult(), "pec bounces after chest day, super common"
+                   " i assume").question == QuestionHit("normal", 0.982)
+    told = MatchResult(causes=(CauseHit("stress", 0.7),))  # told, not asked
+    assert opinion(phrases_only, lm, told, "work stress makes my calves twitch").question is None
+
+
+def test_the_phrases_question_gives_way_only_where_the_model_doubts_it(phrases_only: Matcher
+                                                                       ) -> None:
+    theirs = MatchResult(question=QuestionHit("normal", 0.8))
+    sure = model(phrases_only, routine={"question:stress": 12.0})
+    assert opinion(phrases_only, sure, theirs, "what routine would help").question.id \
+        == "stress"
+    both = model(phrases_only, routine={"question:stress": 12.0, "question:normal": 12.0})
+    assert opinion(phrases_only, both, theirs, "what routine would help") == theirs
 
 
 def test_see_doctor_is_added_but_urgent_is_never_touched(phrases_only: Matcher) -> None:
