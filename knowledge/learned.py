@@ -169,21 +169,21 @@ def looks_asked(toks: Tokens, starts: frozenset[str] | set[str]) -> bool:
                for pos, word in enumerate(toks.words))
 
 
-def on_topic(model: LearnedModel, feats: dict[str, Span]) -> bool:
-    """Whether the message is someone's own twitching told in words the phrases don't hold
-    ("calves went mental after", "hammys ticking"); a model without the head says no."""
+def on_topic(model: LearnedModel, z: Sequence[float]) -> bool:
+    """Whether the message (its logits `z`) is someone's own twitching told in words the
+    phrases don't hold ("calves went mental after", "hammys ticking"); without the head, no."""
     head = model.head("topic")
-    return head is not None and model.logits(feats)[head] >= _TOPIC
+    return head is not None and z[head] >= _TOPIC
 
 
-def emergency(model: LearnedModel, feats: dict[str, Span], toks: Tokens) -> WarningHit | None:
+def emergency(model: LearnedModel, z: Sequence[float], feats: dict[str, Span], toks: Tokens
+              ) -> WarningHit | None:
     """An emergency the phrases missed, told in words like those of the tuning set's
     emergencies ("went down like a sack of spuds", "his mouth hangs on one side"): the urgent
     sign people most likely meant, with the words that said it; None below URGENT_MIN."""
     head = model.head("urgent")
     if head is None:
         return None
-    z = model.logits(feats)
     if z[head] < _URGENT:
         return None
     sign = max(((z[h], h, sid) for h, sid in model.group("urgent:")), default=None)
@@ -193,7 +193,8 @@ def emergency(model: LearnedModel, feats: dict[str, Span], toks: Tokens) -> Warn
 
 
 def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
-                   feats: dict[str, Span], starts: frozenset[str] | set[str], *,
+                   feats: dict[str, Span], z: Sequence[float], *,
+                   starts: frozenset[str] | set[str],
                    weighed: set[str] | frozenset[str] = frozenset(), explain: bool = False,
                    ) -> tuple[MatchResult, dict[str, float]]:
     """`result` with what the phrases left empty filled from the model, and (with `explain`)
@@ -206,7 +207,6 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
     logits: no exp() on the hot path."""
     if result.off_topic:
         return result, {}
-    z = model.logits(feats)
     shown = {name: round(sigmoid(v), 3) for name, v in zip(model.heads, z, strict=True)
              if v >= _SHOWN} if explain else {}
     changes: dict[str, Any] = {}

@@ -244,8 +244,9 @@ class Matcher:
         if self.learned is None or a.off_topic_reason not in (None, NO_TOPIC):
             return a
         feats = features(a.toks, self.stopwords, self._negations)
+        z = self.learned.logits(feats)  # every head's logit, once
         chatter = a.result
-        if chatter.off_topic and not a.claimed and on_topic(self.learned, feats):
+        if chatter.off_topic and not a.claimed and on_topic(self.learned, z):
             # "calves went mental after", "quads doing a little drum solo": the complaint in
             # words the phrases don't know, told beside causes the model has seen
             a.result, a.off_topic_reason, a.topic_by_model = self._result(a), None, True
@@ -254,15 +255,15 @@ class Matcher:
             # with evidence both ways (net 0: "no-days-off streak") is the model's to judge
             weighed = {cid for cid, net in a.nets.items() if net < 0 and a.causes.get(cid)} | {
                 s.hit.phrase.owner for s in a.signs if s.reason in SET_ASIDE}
-            a.result, a.learned = second_opinion(self.learned, a.result, a.toks, feats,
-                                                 self.question_starts, weighed=weighed,
+            a.result, a.learned = second_opinion(self.learned, a.result, a.toks, feats, z,
+                                                 starts=self.question_starts, weighed=weighed,
                                                  explain=explain)
         r = a.result
         if a.topic_by_model and not (r.causes or r.question or r.triage != "self_care"):
             # read on topic, yet nothing found in it ("jump squats or box jumps for legs?")
             a.result, a.off_topic_reason, a.topic_by_model = chatter, NO_TOPIC, False
         if a.result.triage != "urgent" and not a.claimed:
-            sign = emergency(self.learned, feats, a.toks)
+            sign = emergency(self.learned, z, feats, a.toks)
             if sign is not None:  # first, as the phrases' urgent signs are
                 a.result = dataclasses.replace(
                     a.result, triage="urgent", off_topic=False,

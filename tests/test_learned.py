@@ -80,7 +80,8 @@ def opinion(m: Matcher, lm: LearnedModel, result: MatchResult, text: str,
             weighed: frozenset[str] = frozenset()) -> MatchResult:
     toks = m.norm.tokens(text)
     feats = features(toks, m.stopwords, m._negations)
-    return second_opinion(lm, result, toks, feats, m.question_starts, weighed=weighed)[0]
+    return second_opinion(lm, result, toks, feats, lm.logits(feats), starts=m.question_starts,
+                          weighed=weighed)[0]
 
 
 def test_it_fills_an_empty_cause_list_with_the_words_that_led_there(phrases_only: Matcher) -> None:
