@@ -45,6 +45,8 @@ URGENT_MIN = 0.8      # urgent, when the phrases found no urgent sign: a safety 
 TOPIC_MIN = 0.8       # on topic, when the phrases found no twitch word and no question
 FOUND_BONUS = 1.0     # in logits: a cause the phrases found is likelier first than one inferred
 EVIDENCE_WORDS = 3
+SURE_CAUSE = 0.25     # a cause's score from which it counts as found: the phrases' causes,
+#                       and the model's from probability 0.5 (a model cause scores p / 2)
 MAX_CAUSES = 3        # design.md: at most three causes
 _NUMBERS = (int, float)
 # a causal question, and the cause whose telling looks like it: "work stress is making my

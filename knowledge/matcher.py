@@ -11,7 +11,7 @@ from typing import Any
 
 from knowledge.asking import QuestionReader
 from knowledge.frames import Frame, FrameIndex
-from knowledge.learned import emergency, features, on_topic, second_opinion
+from knowledge.learned import SURE_CAUSE, emergency, features, on_topic, second_opinion
 from knowledge.negation import ScopeReader
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.result import (
@@ -259,8 +259,10 @@ class Matcher:
                                                  starts=self.question_starts, weighed=weighed,
                                                  explain=explain)
         r = a.result
-        if a.topic_by_model and not (r.causes or r.question or r.triage != "self_care"):
-            # read on topic, yet nothing found in it ("jump squats or box jumps for legs?")
+        if a.topic_by_model and not (r.question or r.triage != "self_care" or any(
+                c.score >= SURE_CAUSE for c in r.causes)):
+            # read on topic, yet nothing found in it for sure ("jump squats or box jumps for
+            # legs?" is fatigue at 0.29 at most)
             a.result, a.off_topic_reason, a.topic_by_model = chatter, NO_TOPIC, False
         if a.result.triage != "urgent" and not a.claimed:
             sign = emergency(self.learned, z, feats, a.toks)
