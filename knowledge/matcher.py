@@ -293,6 +293,7 @@ class Matcher:
         topic_hits = [h for h in (*by_kind.get("topic", []), *(
             h for h in by_kind.get("weak", []) if self.topic.near_body(toks, h)))
             if not self.topic.of_something_else(toks, h)  # "my dog twitches in his sleep"
+            and not self.topic.a_place(toks, h)  # "the changing rooms are so cramped"
             and not neutral.issuperset(h.positions)]  # "the twitch streamer i watch"
         a.topic_hits = topic_hits  # "won't calm down" describes the twitch: no stress cue
         a.claimed = not topic_hits and bool(by_kind.get("topic") or by_kind.get("weak"))

@@ -19,6 +19,8 @@ _EYES = frozenset({"eye", "eyes", "eyebrow", "eyebrows", "brow", "eyelid"})
 _SEEING = frozenset({"saw", "see", "seeing", "seen", "heard", "hearing", "read", "reading",
                      "watched", "watching", "looked", "noticed", "realised", "realized"})
 _OWNERS = frozenset({"my", "our", "his", "her", "their", "the", "your", "mums", "moms"})
+_STATE = frozenset({"is", "are", "was", "were", "so", "too", "very", "bit", "kinda", "pretty",
+                    "super", "really", "quite", "proper", "always", "feels", "felt", "get", "gets"})
 _CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", "only", "yet"})
 
 
@@ -55,6 +57,14 @@ class TopicReader:
         """"my dog twitches in his sleep", "my phone screen flickers", "my eye twitched when I
         saw the price": not a complaint of ours."""
         return _owned_by_other(toks, hit.start) or _reaction(toks, hit.start, hit.end)
+
+    def a_place(self, toks: Tokens, hit: Hit) -> bool:
+        """"the changing rooms are so cramped": crowded, said as a state with no body part near
+        ("I cramped badly after the swim" is a cramp)."""
+        p = hit.start
+        return hit.start == hit.end and toks.words[p] == "cramped" and p >= 1 and \
+            toks.words[p - 1] in _STATE and not self.body_in(
+                toks, p - BODY_REACH, hit.end + BODY_REACH + 1, p)
 
     def near_body(self, toks: Tokens, hit: Hit) -> bool:
         """An idiom of twitching next to a body part: "my calf won't chill"."""

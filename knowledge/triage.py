@@ -111,8 +111,8 @@ class SignReader:
         # "no chest pain": the pain inside is denied as well, and so is "weeks" in "hasn't
         # been going on for weeks" (one sign's words overlapping); in order along the message
         for sign in sorted(found, key=lambda f: f.hit.start):
-            if sign.kept and any(o.reason == "negated" and (
-                    (o.hit.start <= sign.hit.start and sign.hit.end <= o.hit.end) or (
+            if sign.kept and any(o.reason == "negated" and (  # its words among the denied's
+                    set(sign.hit.positions) <= set(o.hit.positions) or (
                         o.hit.phrase.owner == sign.hit.phrase.owner and o.hit.overlaps(sign.hit)
                         and o.hit.start < sign.hit.start and o.hit.end < sign.hit.end
                         and sign.hit.phrase.kind != COMPOSED))

@@ -72,6 +72,9 @@ from knowledge.matcher import Matcher
      "into my jaw", "chest_pain"),
     ("felt dizzy after the circuit and next thing I knew I was on the floor, legs twitchy",
      "fainting"),
+    # round 23's miss, in other words: a limb hanging is a limb that won't work
+    ("my dad got back from his walking group and his left arm is just dangling, he can't "
+     "do up his buttons, calf twitching", "one_sided"),
     # round 22's miss, in other words: "set" before the subject is no bar hitting the floor
     ("halfway through my last set I passed out for a second, woke up with my calf twitching",
      "fainting"),
