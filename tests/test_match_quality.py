@@ -63,18 +63,18 @@ PHRASES_FLOORS = {
     "questions": 0.88, "doctor_recall": 0.945, "urgent_recall": 1.00, "false_alarms": 0.0095,
     "off_rejected": 0.98, "off_false": 0.011, "question_false": 0.0055,
 }
-# Regression guards just under the figures measured once on the current held-out set (733
-# messages by three blind authors, round 23; python benchmarks/match_bench.py): top-1 86.9%
-# (93.7% any expected first), top-3 96.5%, multi 80.7%, negated first 1/80, questions 90.8%,
-# spurious questions 0.3%, see_doctor+ 95.6%, urgent 55/56, false alarms 0.6%, off-topic
-# 94.9%, false rejects 0.2%. The targets are higher for top-1 (90%), top-3 (98%),
-# multi (90%), negated (100%), urgent (100%) and off-topic (95%): those gaps are known and
-# reported. The missed emergency is not looked at here: studying it would spend the set, so
-# the next session moves round 23 into tuning and has a new set written.
+# Regression guards just under the figures measured once on the current held-out set (709
+# messages by three blind authors, round 24; python benchmarks/match_bench.py): top-1 87.8%
+# (94.4% any expected first), top-3 96.9%, multi 84.5%, negated first 1/81, questions 92.1%,
+# spurious questions 1.3%, see_doctor+ 98.5%, urgent 53/54, false alarms 0.8%, off-topic
+# 97.5%, false rejects 0.2%. The targets are higher for top-1 (90%), top-3 (98%),
+# multi (90%), negated (100%) and urgent (100%): those gaps are known and reported. The
+# missed emergency is not looked at here: studying it would spend the set, so the next
+# session moves round 24 into tuning and has a new set written.
 HELDOUT_FLOORS = {
-    "top1": 0.865, "top3_any": 0.96, "multi_all": 0.80, "negated_first": 0.98,
-    "questions": 0.90, "doctor_recall": 0.95, "urgent_recall": 0.98, "false_alarms": 0.008,
-    "off_rejected": 0.945, "off_false": 0.004, "question_false": 0.004,
+    "top1": 0.875, "top3_any": 0.965, "multi_all": 0.84, "negated_first": 0.98,
+    "questions": 0.92, "doctor_recall": 0.98, "urgent_recall": 0.98, "false_alarms": 0.009,
+    "off_rejected": 0.97, "off_false": 0.003, "question_false": 0.014,
 }
 _HIGHER = {m.key: m.higher for m in METRICS}
 
