@@ -3,16 +3,15 @@
 The phrases of the YAML are precise but finite, and every new writer brings words they don't
 hold ("up till 3am gaming then a 7am spin class", "nobody ever taught me how to bench"). A
 logistic model over the message's words and word pairs, trained on the labelled tuning
-messages by `python -m knowledge.learn`, gives each cause, question and the see-a-doctor
-level a probability, and says which cause people would name first. It never overrules what
-the phrases read: it fills what they left empty (a cause list shorter than three, a question
-not found, a plain self-care triage), picks which of the causes comes first ("went from 3k
-to a half marathon": overexertion before fatigue), and reads a message in which the phrases
-found no twitch word as a complaint when people told theirs in such words ("calves went
-mental after", "hammys ticking"). It never adds a cause the
-message denies. An emergency the phrases missed it raises only when near certain: a safety net
-under the phrases, never a reason to lower what they read. Its evidence
-is the message's own words with the largest weights.
+messages by `python -m knowledge.learn`, gives each cause, question, the see-a-doctor and
+urgent levels and "on topic" a probability, and says which cause people would name first.
+It fills what the phrases left empty (a cause list shorter than three, a question not found,
+a plain self-care triage), orders the causes by people's habit ("went from 3k to a half
+marathon": overexertion before fatigue), and overrules the phrases only where it is sure:
+another question where it doubts theirs, a complaint told without a twitch word they know
+("calves went mental after"), an emergency they missed. It never lowers a triage and never
+adds a cause the message denies. Its evidence is the message's own words with the largest
+weights.
 """
 
 from __future__ import annotations
@@ -184,9 +183,7 @@ def emergency(model: LearnedModel, z: Sequence[float], feats: dict[str, Span], t
     emergencies ("went down like a sack of spuds", "his mouth hangs on one side"): the urgent
     sign people most likely meant, with the words that said it; None below URGENT_MIN."""
     head = model.head("urgent")
-    if head is None:
-        return None
-    if z[head] < _URGENT:
+    if head is None or z[head] < _URGENT:
         return None
     sign = max(((z[h], h, sid) for h, sid in model.group("urgent:")), default=None)
     if sign is None:

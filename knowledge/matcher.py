@@ -239,7 +239,8 @@ class Matcher:
     # -- the reading ----------------------------------------------------------------------------
 
     def analyse(self, text: str, *, explain: bool = False) -> Analysis:
-        """The phrases' reading, then the learned second opinion on what they left empty."""
+        """The phrases' reading, then the learned second opinion: what they left empty, a
+        complaint in words they don't know, an emergency they missed."""
         a = self._read(text)
         if self.learned is None or a.off_topic_reason not in (None, NO_TOPIC):
             return a
