@@ -17,7 +17,7 @@ from collections import Counter
 from pathlib import Path
 
 from knowledge.evaluate import SETS_DIR, Example, load_set
-from knowledge.learned import MODEL_FILE, LearnedModel, features, sigmoid
+from knowledge.learned import MODEL_FILE, LearnedModel, sigmoid
 from knowledge.loader import DATA_DIR, load_knowledge
 from knowledge.matcher import Matcher
 
@@ -35,7 +35,7 @@ def _rows(matcher: Matcher, examples: list[Example]) -> list[tuple[list[str], di
     rows = []
     for ex in examples:
         a = matcher.analyse(ex.text)
-        feats = list(features(a.toks, matcher.stopwords, matcher._negations))
+        feats = list(matcher.features(a.toks))
         target: dict[int, float] = {index[f"question:{q}"]: float(q == ex.question)
                                     for q in (q.id for q in matcher.knowledge.questions)}
         target[index["topic"]] = float(not ex.off_topic)

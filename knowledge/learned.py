@@ -9,9 +9,10 @@ It fills what the phrases left empty (a cause list shorter than three, a questio
 a plain self-care triage), orders the causes by people's habit ("went from 3k to a half
 marathon": overexertion before fatigue), and overrules the phrases only where it is sure:
 another question where it doubts theirs, a complaint told without a twitch word they know
-("calves went mental after"), an emergency they missed. It never lowers a triage and never
-adds a cause the message denies. Its evidence is the message's own words with the largest
-weights.
+("calves went mental after"), an emergency they missed, a cause they read as denied where it
+is near sure ("coach always says do the dynamic stuff first. I didn't bother"), never first
+beside another. It never lowers a triage. Its evidence is the message's own words with the
+largest weights.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ SWITCH_FROM = 0.3     # ... that the model gives at most this
 DOCTOR_MIN = 0.7      # see_doctor, when the phrases found no sign
 URGENT_MIN = 0.8      # urgent, when the phrases found no urgent sign: a safety net
 TOPIC_MIN = 0.8       # on topic, when the phrases found no twitch word and no question
+RESTORE_MIN = 0.8     # a cause the phrases read as denied or countered, back in (never first)
 FOUND_BONUS = 1.0     # in logits: a cause the phrases found is likelier first than one inferred
 EVIDENCE_WORDS = 3
 SURE_CAUSE = 0.25     # a cause's score from which it counts as found: the phrases' causes,
@@ -65,12 +67,15 @@ class ModelFormatError(ValueError):
 
 
 def features(toks: Tokens, stopwords: frozenset[str] | set[str],
-             negations: frozenset[str] | set[str]) -> dict[str, Span]:
+             negations: frozenset[str] | set[str],
+             amounts: dict[str, tuple[float, float]] | None = None) -> dict[str, Span]:
     """Content words and pairs of neighbouring content words, each with its span.
 
     A word after a negation in the same clause is marked "~" ("no ~water", "not ~stressed"),
     so that the model can learn that denials point away from their cause. The first word and a
-    question mark are features too: they tell questions from complaints.
+    question mark are features too: they tell questions from complaints. A quantity of
+    something that protects (`amounts`: "#hours" -> (too little below, plenty from)) also
+    says which: "slept 4 hrs" gives "sleep_#longhours:few", "slept 9 hrs" "...:plenty".
     """
     out: dict[str, Span] = {}
     if toks.question_mark:
@@ -81,15 +86,26 @@ def features(toks: Tokens, stopwords: frozenset[str] | set[str],
     prev: tuple[str, int] | None = None
     for pos, word in enumerate(toks.canon):
         if word in negations:
-            denied.add(toks.scope[pos])
+            if word == "without" and toks.scope[pos] in denied:
+                denied.discard(toks.scope[pos])  # "never lift without warming up" warms up
+            else:
+                denied.add(toks.scope[pos])
             prev = None
             continue
         if word in stopwords or word.isdigit():
             continue
         mark = "~" if toks.scope[pos] in denied else ""
         out.setdefault(mark + word, (pos, pos))
-        if prev is not None and toks.seg[prev[1]] == toks.seg[pos]:
+        paired = prev is not None and toks.seg[prev[1]] == toks.seg[pos]
+        if paired:
             out.setdefault(f"{mark}{prev[0]}_{word}", (prev[1], pos))
+        bounds = amounts.get(word) if amounts and toks.value[pos] is not None else None
+        if bounds is not None:
+            value = toks.value[pos]
+            size = "few" if value < bounds[0] else "plenty" if value >= bounds[1] else "some"
+            out.setdefault(f"{mark}{word}:{size}", (pos, pos))
+            if paired:
+                out.setdefault(f"{mark}{prev[0]}_{word}:{size}", (prev[1], pos))
         prev = (word, pos)
     return out
 
@@ -202,25 +218,32 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
     tells, it doesn't ask), or where the model is sure of it; the phrases' question gives way
     only to one the model is sure of, where it doubts theirs. `weighed` names the causes and
     signs that the phrases read and set aside ("6 weeks ago" is a date, "one small protein
-    shake" no water): the model never overrules such a reading. Thresholds are compared as
-    logits: no exp() on the hot path."""
+    shake" no water): the model overrules such a reading only for a cause it is near sure of
+    (RESTORE_MIN), listed after the others. Thresholds are compared as logits: no exp() on
+    the hot path."""
     if result.off_topic:
         return result, {}
     shown = {name: round(sigmoid(v), 3) for name, v in zip(model.heads, z, strict=True)
              if v >= _SHOWN} if explain else {}
     changes: dict[str, Any] = {}
     causes = list(result.causes)
+    restored: set[str] = set()
     if len(causes) < MAX_CAUSES:
         listed = set(result.cause_ids) | set(result.negated) | set(weighed)
         extra = sorted(((z[h], h, cid) for h, cid in model.group("cause:")
-                        if z[h] >= _FILL and cid not in listed), key=lambda t: (-t[0], t[1]))
+                        if (z[h] >= _FILL and cid not in listed) or (
+                            z[h] >= _RESTORE and cid in weighed and cid not in result.cause_ids)),
+                       key=lambda t: (-t[0], t[1]))
         for v, h, cid in extra[:MAX_CAUSES - len(causes)]:
             causes.append(CauseHit(cid, round(sigmoid(v) * 0.5, 3),
                                    model.evidence(feats, h, toks)))
+            if cid in weighed:
+                restored.add(cid)
     if len(causes) >= 2:  # the words say which causes; people's habits which comes first
         rank = {cid: z[h] for h, cid in model.group("first:")}
         found = set(result.cause_ids)
-        best = max(causes, key=lambda c: (rank.get(c.id, -99.0) + FOUND_BONUS * (c.id in found),
+        best = max(causes, key=lambda c: (c.id not in restored,
+                                          rank.get(c.id, -99.0) + FOUND_BONUS * (c.id in found),
                                           -causes.index(c)))
         causes.remove(best)
         causes.insert(0, best)
@@ -229,6 +252,8 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
                   for c, sc in zip(causes, scores, strict=True)]
     if causes != list(result.causes):
         changes["causes"] = tuple(causes)
+    if restored:
+        changes["negated"] = tuple(c for c in result.negated if c not in restored)
     asked = {qid: z[h] for h, qid in model.group("question:")}
     if asked:
         best, v = max(asked.items(), key=lambda kv: kv[1])
@@ -261,6 +286,7 @@ _SHOWN, _FILL = _logit(0.1), _logit(CAUSE_FILL)
 _QUESTION, _DOCTOR, _TOPIC = _logit(QUESTION_MIN), _logit(DOCTOR_MIN), _logit(TOPIC_MIN)
 _URGENT, _UNASKED = _logit(URGENT_MIN), _logit(UNASKED_MIN)
 _SWITCH, _SWITCH_FROM = _logit(SWITCH_MIN), _logit(SWITCH_FROM)
+_RESTORE = _logit(RESTORE_MIN) if RESTORE_MIN < 1.0 else math.inf
 
 
 def parse_model(text: str) -> LearnedModel:

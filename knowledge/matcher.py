@@ -238,13 +238,17 @@ class Matcher:
 
     # -- the reading ----------------------------------------------------------------------------
 
+    def features(self, toks: Tokens) -> dict[str, tuple[int, int]]:
+        """The learned model's features of a message (knowledge/learned.py)."""
+        return features(toks, self.stopwords, self._negations, self.scope.amounts)
+
     def analyse(self, text: str, *, explain: bool = False) -> Analysis:
         """The phrases' reading, then the learned second opinion: what they left empty, a
         complaint in words they don't know, an emergency they missed."""
         a = self._read(text)
         if self.learned is None or a.off_topic_reason not in (None, NO_TOPIC):
             return a
-        feats = features(a.toks, self.stopwords, self._negations)
+        feats = self.features(a.toks)
         z = self.learned.logits(feats)  # every head's logit, once
         chatter = a.result
         if chatter.off_topic and not a.claimed and on_topic(self.learned, z):

@@ -11,6 +11,8 @@ from knowledge.scoring import dedupe
 
 _COORDINATORS = frozenset({"or", "nor"})
 _AFTER_NEGATIONS = frozenset({"nothing", "none", "nada", "zilch"})
+# "carbs basically zero": a trailing amount of none (before a noun "zero" is a plain "no")
+_TRAILING_NONE = _AFTER_NEGATIONS | {"zero", "nil"}
 _HEDGED = frozenset({"unsure", "sure", "idea", "know", "idk", "dunno"})
 # "and nothing tingles": a clause opens before the "nothing", which is its subject
 _CLAUSE_OPENERS = frozenset({"and", "but", "so", "or", "because", "cause", "as", "though"})
@@ -240,7 +242,7 @@ class ScopeReader:
                     seen.found["bad"] = True  # "not great", "not enough"
                     seen.cue.append(" ".join(toks.surface[p:nxt + 1]))
                     return
-                if steps <= 1 and toks.words[p] in _AFTER_NEGATIONS:
+                if steps <= 1 and toks.words[p] in _TRAILING_NONE:
                     # "drank nothing", "stress? none"; after a negation it only agrees with
                     # it (negative concord): "didn't drink nothing" is drank nothing
                     seen.negs = max(seen.negs, 0 if seen.inner else 1)
