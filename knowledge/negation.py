@@ -187,14 +187,14 @@ class ScopeReader:
                 # (a subject's doesn't: "and nothing is gone numb")
             if kind == "neg":
                 seen.negs += 1
-                seen.cue.append(" ".join(toks.surface[p - size + 1:p + 1]))
+                seen.cue.insert(0, " ".join(toks.surface[p - size + 1:p + 1]))
                 q = p - size
                 while q >= 0 and scope[q] == here and canon[q] in self.fillers:
                     q -= 1
                 if toks.words[p] in _NEGATED_NOUNS and q >= 0 and scope[q] == here and \
                         toks.words[q] in ("not", "never", "no"):
                     seen.negs += 1  # "it's not lack of water": the lack itself denied
-                    seen.cue.append(toks.surface[q])
+                    seen.cue.insert(0, toks.surface[q])
                 return  # the nearest negation decides: "no pain, no weakness"
             if kind:
                 seen.found[kind] = True
@@ -205,7 +205,7 @@ class ScopeReader:
                     canon[p + 1] in _COORDINATORS or seg[p + 1] != seg[p])):
                 return
             if kind:
-                seen.cue.append(" ".join(toks.surface[p - size + 1:p + 1]))
+                seen.cue.insert(0, " ".join(toks.surface[p - size + 1:p + 1]))
             p -= size
             steps += 1
 
@@ -341,6 +341,18 @@ _DETERMINERS = frozenset({"the", "a", "an", "that", "this", "my", "your", "any"}
 _DO = frozenset({"do", "did", "does", "doing", "can", "could", "would", "will", "should"})
 
 
+# "not enough sleep", "not much water", "not great sleep": how much or how good, no denial
+_HOW_MUCH = frozenset({"enough", "much", "many", "great", "good", "well", "nearly", "very",
+                       "really", "so", "too", "any", "sufficient", "proper", "properly", "that",
+                       "quite", "always", "often", "every", "even", "the", "my", "sure",
+                       "doing", "right", "certain"})
+
+
+def _whole_clause(scope: list[int], start: int, end: int) -> bool:
+    return (start == 0 or scope[start - 1] != scope[start]) and (
+        end + 1 == len(scope) or scope[end + 1] != scope[end])
+
+
 def copular_denial(words: list[str], start: int, end: int,
                    scope: list[int] | None = None) -> bool:
     """"it's not the water", "it's not water", "not water either": the cause itself is denied,
@@ -349,6 +361,9 @@ def copular_denial(words: list[str], start: int, end: int,
     if words[start] == "not" and start + 1 <= end:  # a phrase with its own negation
         if words[start + 1] in ("a", "an", "one", "single"):
             return False  # "not a drop", "not a single stretch": none of it, not a denial
+        if scope is not None and _whole_clause(scope, start, end) and \
+                not words[start + 1].endswith("ing") and words[start + 1] not in _HOW_MUCH:
+            return True  # "not stress, not sleep, not food" ("not sleeping" lacks sleep)
         if start >= 2 and words[start - 1] in ("is", "was") and words[start - 2] in (
                 "it", "that", "this"):
             return True  # "so it's not rest"
@@ -365,6 +380,8 @@ def copular_denial(words: list[str], start: int, end: int,
         return False
     if scope is not None and scope[p] != scope[start]:
         return False
+    if scope is not None and _whole_clause(scope, p, end):
+        return True  # a clause of its own: "not stress, not sleep, not food"
     copula = (p >= 2 and words[p - 1] in ("is", "was") and words[p - 2] in ("it", "that", "this")
               ) or (p >= 1 and words[p - 1] == "so")  # "so not recovery"
     return determined or copula or (end + 1 < len(words) and words[end + 1] == "either")

@@ -84,6 +84,8 @@ def test_multi_cause_messages(matcher: Matcher, text: str, expected: set[str]) -
     ("diet is dialed in, plenty of protein, still calf twitches", "nutrition"),
     ("no tingling or anything nervy, just a flickering bicep", "nerve"),
     ("took it easy, light day, yet my calf twitches", "overexertion"),
+    ("not water, not sleep. calves twitching after a huge session", "dehydration"),
+    ("not water, not sleep. calves twitching after a huge session", "rest"),
     ("no medical conditions, bloods were fine, but my legs twitch after runs", "condition"),
 ])
 def test_a_denied_cause_counts_against(matcher: Matcher, text: str, denied: str) -> None:
