@@ -41,9 +41,10 @@ UNASKED_MIN = 0.8     # a question, in a message that doesn't look asked
 SWITCH_MIN = 0.8      # another question than the phrases', when they found one ...
 SWITCH_FROM = 0.3     # ... that the model gives at most this
 DOCTOR_MIN = 0.7      # see_doctor, when the phrases found no sign
-URGENT_MIN = 0.8      # urgent, when the phrases found no urgent sign: a safety net
+URGENT_MIN = 0.6      # urgent, when the phrases found no urgent sign: a safety net
 TOPIC_MIN = 0.8       # on topic, when the phrases found no twitch word and no question
 RESTORE_MIN = 0.8     # a cause the phrases read as denied or countered, back in (never first)
+RESTORE_ALONE_MIN = 0.95  # ... as the only cause (then first): surer still
 FOUND_BONUS = 1.0     # in logits: a cause the phrases found is likelier first than one inferred
 EVIDENCE_WORDS = 3
 SURE_CAUSE = 0.25     # a cause's score from which it counts as found: the phrases' causes,
@@ -219,8 +220,8 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
     only to one the model is sure of, where it doubts theirs. `weighed` names the causes and
     signs that the phrases read and set aside ("6 weeks ago" is a date, "one small protein
     shake" no water): the model overrules such a reading only for a cause it is near sure of
-    (RESTORE_MIN), listed after the others. Thresholds are compared as logits: no exp() on
-    the hot path."""
+    (RESTORE_MIN), listed after the others, or alone when surer still (RESTORE_ALONE_MIN).
+    Thresholds are compared as logits: no exp() on the hot path."""
     if result.off_topic:
         return result, {}
     shown = {name: round(sigmoid(v), 3) for name, v in zip(model.heads, z, strict=True)
@@ -235,6 +236,8 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
                             z[h] >= _RESTORE and cid in weighed and cid not in result.cause_ids)),
                        key=lambda t: (-t[0], t[1]))
         for v, h, cid in extra[:MAX_CAUSES - len(causes)]:
+            if cid in weighed and not causes and v < _RESTORE_ALONE:
+                continue
             causes.append(CauseHit(cid, round(sigmoid(v) * 0.5, 3),
                                    model.evidence(feats, h, toks)))
             if cid in weighed:
@@ -286,7 +289,8 @@ _SHOWN, _FILL = _logit(0.1), _logit(CAUSE_FILL)
 _QUESTION, _DOCTOR, _TOPIC = _logit(QUESTION_MIN), _logit(DOCTOR_MIN), _logit(TOPIC_MIN)
 _URGENT, _UNASKED = _logit(URGENT_MIN), _logit(UNASKED_MIN)
 _SWITCH, _SWITCH_FROM = _logit(SWITCH_MIN), _logit(SWITCH_FROM)
-_RESTORE = _logit(RESTORE_MIN) if RESTORE_MIN < 1.0 else math.inf
+_RESTORE = _logit(RESTORE_MIN)
+_RESTORE_ALONE = _logit(RESTORE_ALONE_MIN)
 
 
 def parse_model(text: str) -> LearnedModel:

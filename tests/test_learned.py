@@ -130,6 +130,11 @@ def test_a_denied_cause_comes_back_only_when_near_sure_and_never_first(phrases_o
     found = MatchResult(causes=(CauseHit("fatigue", 0.3),), negated=("rest",))
     got = opinion(phrases_only, sure, found, "gaming, legs twitch", frozenset({"rest"}))
     assert got.cause_ids == ("fatigue", "rest")  # its habit to come first doesn't count
+    fair = model(phrases_only, gaming={"cause:rest": 10.0})  # p 0.88: after another, not alone
+    assert opinion(phrases_only, fair, found, "gaming, legs twitch",
+                   frozenset({"rest"})).cause_ids == ("fatigue", "rest")
+    assert opinion(phrases_only, fair, denied, "gaming, legs twitch",
+                   frozenset({"rest"})).cause_ids == ()
 
 
 def test_never_without_is_no_denial_for_the_model(phrases_only: Matcher) -> None:
