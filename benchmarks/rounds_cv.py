@@ -1,6 +1,6 @@
 """Leave-one-round-out figures of the learned model: trained without a blind round, run on it.
 
-Run: .venv/bin/python benchmarks/rounds_cv.py [--rounds 17 18 19 20 21 22 23] [--jobs 2]
+Run: .venv/bin/python benchmarks/rounds_cv.py [--rounds 18 19 20 21 22 23 24] [--jobs 2]
 
 Each blind round that went from held-out into `tuning.yaml` is marked there by a comment
 "# ---- Moved here from heldout.yaml (round N: ..., K messages)". For each round asked for,
@@ -31,7 +31,7 @@ def rounds(path: Path) -> dict[int, tuple[int, int]]:
     found: dict[int, tuple[int, int]] = {}
     count, text = 0, path.read_text(encoding="utf-8").splitlines()
     for i, line in enumerate(text):
-        if line.startswith("- text:"):
+        if line.startswith("- "):  # an entry, block ("- text: ...") or flow ("- {text: ...}")
             count += 1
         elif line.startswith("# ---- Moved here from heldout.yaml"):
             m = _MARK.search(" ".join(text[i:i + 2]))
@@ -55,7 +55,7 @@ def _fold(job: tuple[int, int, int]) -> tuple[int, Report]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, nargs="*", default=[17, 18, 19, 20, 21, 22, 23])
+    parser.add_argument("--rounds", type=int, nargs="*", default=[18, 19, 20, 21, 22, 23, 24])
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args(argv)
     known = rounds(SETS_DIR / "tuning.yaml")

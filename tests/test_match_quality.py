@@ -5,7 +5,11 @@ The held-out set is never tuned on; its test reports aggregate rates only, never
 
 from __future__ import annotations
 
-from knowledge.evaluate import METRICS, Report, evaluate, load_set
+import sys
+
+import yaml
+
+from knowledge.evaluate import METRICS, SETS_DIR, Report, evaluate, load_set
 from knowledge.matcher import Matcher
 
 # (metric, floor; for the "lower is better" metrics, a ceiling)
@@ -126,3 +130,25 @@ def test_heldout_set_stays_above_its_floors(matcher: Matcher) -> None:
     report = evaluate(matcher.match, examples)
     problems = _check(report, HELDOUT_FLOORS, None)
     assert not problems, "\n".join(problems)
+
+
+def test_the_rounds_in_tuning_are_found_where_their_messages_are() -> None:
+    """benchmarks/rounds_cv.py slices tuning.yaml by its round markers: each slice must start
+    at the first message after its marker, whatever style the entries before it use."""
+    sys.path.insert(0, str(SETS_DIR.parent.parent / "benchmarks"))
+    from rounds_cv import rounds
+
+    path = SETS_DIR / "tuning.yaml"
+    examples = load_set(path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    found = rounds(path)
+    assert {22, 23, 24} <= set(found)
+    for number, (first, end) in found.items():
+        marker = next(i for i, line in enumerate(lines)
+                      if line.startswith(f"# ---- Moved here from heldout.yaml (round {number}:"))
+        start = next(i for i in range(marker, len(lines)) if lines[i].startswith("- "))
+        stop = next((i for i in range(start + 1, len(lines))
+                     if lines[i].startswith(("- ", "#"))), len(lines))
+        entry = yaml.safe_load("\n".join(lines[start:stop]))[0]
+        assert examples[first].text == entry["text"], number
+        assert end <= len(examples)
