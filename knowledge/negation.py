@@ -35,7 +35,9 @@ _FLAT_NO = frozenset({"nah", "nope", "naw", "nay", "nahh", "nahhh"})  # an answe
 _LIGHT_VERBS = frozenset({"go", "went", "gone", "going", "train", "trained", "training", "push",
                           "pushed", "lift", "lifted", "start", "started", "tracking", "track",
                           "counting", "getting", "eating", "given", "give", "giving",
-                          "taken", "take", "taking", "took"})  # "not really tracking protein"
+                          "taken", "take", "taking", "took", "carry", "carried", "carrying",
+                          "bring", "brought", "bringing", "pack", "packed", "done", "touched",
+                          "touch"})  # "not really tracking protein", "never carry water"
 # "not a warm up thing", "not a hydration issue": the negation denies the phrase as a cause
 _ISSUE_NOUNS = frozenset({"thing", "issue", "problem", "factor", "culprit"})
 LEFT_REACH = 5   # words read back from a phrase (fillers included)
@@ -300,7 +302,11 @@ class ScopeReader:
                 i += 1
                 continue
             return  # a real clause: "stress? not sure", "water, then legs"
-        if "neg" in kinds or ("good" in kinds and "bad" not in kinds):
+        if "neg" in kinds and all(toks.words[q] in _TRAILING_NONE or toks.words[q] in (
+                "at", "all", "whatsoever") for q in words):
+            seen.negs = 1  # "warm-up: none", "stretching? zero": none of it, not "not it"
+            seen.cue.append(" ".join(dedupe(toks.surface[words[0]:words[-1] + 1])))
+        elif "neg" in kinds or ("good" in kinds and "bad" not in kinds):
             seen.denied = True
             seen.cue.append(" ".join(dedupe(toks.surface[words[0]:words[-1] + 1])))
         elif "bad" in kinds and not any(toks.words[q] in _HEDGED for q in words):

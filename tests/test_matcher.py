@@ -101,6 +101,11 @@ def test_a_denied_cause_counts_against(matcher: Matcher, text: str, denied: str)
     ("not sleeping much lately and my quads twitch", "rest"),
     ("haven't eaten all day and my arms are twitching", "nutrition"),
     ("i don't take rest days, calves twitching", "rest"),
+    ("we never bring water to the park sessions, calves twitching after", "dehydration"),
+    ("haven't done a single stretch in weeks and my hamstrings twitch", "warmup"),
+    ("stretching? none at all. quads twitching after squats", "warmup"),
+    ("I stopped eating breakfast and my arms twitch after the gym", "nutrition"),
+    ("my carbs are zero right now, abs twitching after posing", "nutrition"),
 ])
 def test_a_denied_protection_counts_for(matcher: Matcher, text: str, cause: str) -> None:
     assert ids(matcher.match(text))[:1] == [cause], text
