@@ -193,6 +193,12 @@ class SignReader:
         return False
 
 
+# -ing words that are no activity: "has been going for 7 weeks", "every morning for six weeks"
+_NOT_ACTIVITIES = frozenset({"going", "ongoing", "happening", "continuing", "lingering",
+                             "persisting", "recurring", "feeling", "morning", "evening", "nothing",
+                             "something", "everything", "anything", "thing", "spring", "during"})
+
+
 def _activity_time(toks: Tokens, hit: Hit, topic_hits: list[Hit]) -> bool:
     """"been dancing 20 yrs", "training for 3 weeks": the time is the activity's, not the
     twitching's (unless the -ing word is the twitching: "twitching for 3 weeks")."""
@@ -202,7 +208,8 @@ def _activity_time(toks: Tokens, hit: Hit, topic_hits: list[Hit]) -> bool:
     p = hit.start - 1
     if p >= 0 and toks.words[p] == "for":
         p -= 1
-    if p < 0 or not toks.words[p].endswith("ing") or len(toks.words[p]) < 5:
+    if p < 0 or not toks.words[p].endswith("ing") or len(toks.words[p]) < 5 or \
+            toks.words[p] in _NOT_ACTIVITIES:
         return False
     return not any(h.start <= p <= h.end for h in topic_hits)
 

@@ -173,6 +173,9 @@ def test_a_sign_denied_inside_itself_stays_denied(matcher: Matcher) -> None:
     ("calf twitching, plus my foot keeps catching on the stairs since", "weakness"),
     ("twitching since last summer tbh, started after the gym and never really left",
      "persistent"),
+    ("hamstring flickers after sprints and it has been going for 5 weeks", "persistent"),
+    ("every evening for a month my calf flutters after work", "persistent"),
+    ("twitchy forearm since the climbing comp in february, it's july now", "persistent"),
 ])
 def test_more_everyday_see_doctor_signs(matcher: Matcher, text: str, sign: str) -> None:
     result = matcher.match(text)
