@@ -307,7 +307,9 @@ class Normalizer:
                     b.add(piece, piece, piece, value=_number(piece))
             else:
                 unit_next = b.pending is not None and piece in self.units
-                for word in [piece] if unit_next else self.expand(piece):
+                # "its own heartbeat" is possessive, not "it is" ("its fine")
+                plain = unit_next or (piece == "its" and i + 1 < len(raw) and raw[i + 1] == "own")
+                for word in [piece] if plain else self.expand(piece):
                     self._word(b, word, piece, knowledge)
         return b.out
 

@@ -182,3 +182,8 @@ def test_a_count_reads_through_a_modifier(norm: Normalizer) -> None:
 def test_a_tag_question_is_a_question(norm: Normalizer) -> None:
     assert norm.tokens("standard gym stuff or nah").question_mark
     assert not norm.tokens("my calf or my quad, both twitch").question_mark
+
+
+def test_its_own_is_possessive(norm: Normalizer) -> None:
+    assert words(norm, "my calf has a life of its own")[-2:] == ["its", "own"]
+    assert words(norm, "its fine")[:2] == ["it", "is"]
