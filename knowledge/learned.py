@@ -208,6 +208,12 @@ def emergency(model: LearnedModel, z: Sequence[float], feats: dict[str, Span], t
     return WarningHit(sign[2], "urgent", model.evidence(feats, head, toks))
 
 
+def probabilities(model: LearnedModel, z: Sequence[float]) -> dict[str, float]:
+    """The heads at 0.1 or more, for `--explain`."""
+    return {name: round(sigmoid(v), 3) for name, v in zip(model.heads, z, strict=True)
+            if v >= _SHOWN}
+
+
 def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
                    feats: dict[str, Span], z: Sequence[float], *,
                    starts: frozenset[str] | set[str],
@@ -224,8 +230,7 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
     Thresholds are compared as logits: no exp() on the hot path."""
     if result.off_topic:
         return result, {}
-    shown = {name: round(sigmoid(v), 3) for name, v in zip(model.heads, z, strict=True)
-             if v >= _SHOWN} if explain else {}
+    shown = probabilities(model, z) if explain else {}
     changes: dict[str, Any] = {}
     causes = list(result.causes)
     restored: set[str] = set()

@@ -11,7 +11,14 @@ from typing import Any
 
 from knowledge.asking import QuestionReader
 from knowledge.frames import Frame, FrameIndex
-from knowledge.learned import SURE_CAUSE, emergency, features, on_topic, second_opinion
+from knowledge.learned import (
+    SURE_CAUSE,
+    emergency,
+    features,
+    on_topic,
+    probabilities,
+    second_opinion,
+)
 from knowledge.negation import ScopeReader
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.result import (
@@ -250,6 +257,8 @@ class Matcher:
             return a
         feats = self.features(a.toks)
         z = self.learned.logits(feats)  # every head's logit, once
+        if explain:  # also for a message read as off topic: the topic head was asked
+            a.learned = probabilities(self.learned, z)
         chatter = a.result
         if chatter.off_topic and not a.claimed and on_topic(self.learned, z):
             # "calves went mental after", "quads doing a little drum solo": the complaint in

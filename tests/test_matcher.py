@@ -321,6 +321,9 @@ def test_explain_shows_why(matcher: Matcher) -> None:
     assert any(w["id"] == "pain" and w["negated"] for w in out["warnings"])
     assert out["off_topic_reason"] is None
     assert matcher.explain("haha")["off_topic_reason"]
+    # read as off topic, the model's topic head was still asked: its answer is shown
+    off = matcher.explain("hamstring feels like it has its own heartbeat")
+    assert off["off_topic_reason"] and "topic" in off["learned"]
 
 
 def test_deterministic(matcher: Matcher, knowledge: Knowledge) -> None:
