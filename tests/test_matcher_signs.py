@@ -91,6 +91,13 @@ from knowledge.matcher import Matcher
      "twitches", "one_sided"),
     ("mid set my left arm just gave out and I couldn't feel my fingers, out of nowhere, now "
      "it's twitching", "one_sided"),
+    # round 24's miss and the new training batches' phrase misses, in other words
+    ("my dad's arm is twitching after tennis and his voice sounds off, words not right", "speech"),
+    ("one minute I was stretching fine, the next I was on the ground, calves twitching",
+     "fainting"),
+    ("me desmayé en la ducha after spin class, legs twitching now", "fainting"),
+    ("orina oscura after crossfit and my thighs are swollen and twitching", "dark_urine"),
+    ("my mum's smile only lifts on one side since her aqua class, hand twitching", "one_sided"),
 ])
 def test_emergencies_in_everyday_words(matcher: Matcher, text: str, sign: str) -> None:
     """Each held-out round's missed emergencies, and more images of the same signs."""
