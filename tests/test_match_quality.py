@@ -81,18 +81,17 @@ PHRASES_FLOORS = {
     "questions": 0.87, "doctor_recall": 0.945, "urgent_recall": 1.00, "false_alarms": 0.0095,
     "off_rejected": 0.98, "off_false": 0.011, "question_false": 0.0055,
 }
-# Regression guards just under the figures measured once on the current held-out set (709
-# messages by three blind authors, round 24; python benchmarks/match_bench.py): top-1 87.8%
-# (94.4% any expected first), top-3 96.9%, multi 84.5%, negated first 1/81, questions 92.1%,
-# spurious questions 1.3%, see_doctor+ 98.5%, urgent 53/54, false alarms 0.8%, off-topic
-# 97.5%, false rejects 0.2%. The targets are higher for top-1 (90%), top-3 (98%),
-# multi (90%), negated (100%) and urgent (100%): those gaps are known and reported. The
-# missed emergency is not looked at here: studying it would spend the set, so the next
-# session moves round 24 into tuning and has a new set written.
+# Regression guards just under the figures measured once on the current held-out set (681
+# messages by three blind authors, round 25; python benchmarks/match_bench.py): top-1 90.3%
+# (96.1% any expected first), top-3 97.6%, multi 89.9%, negated first 1/77, questions 96.9%,
+# spurious questions 0.7%, see_doctor+ 96.9%, urgent 50/50, false alarms 1.5%, off-topic
+# 97.5%, false rejects 0.0%. The targets are higher for top-3 (98%), multi (90%) and
+# negated (100%): those gaps are known and reported. The misses are not looked at here:
+# studying them would spend the set, so the next session moves round 25 into tuning first.
 HELDOUT_FLOORS = {
-    "top1": 0.875, "top3_any": 0.965, "multi_all": 0.84, "negated_first": 0.98,
-    "questions": 0.92, "doctor_recall": 0.98, "urgent_recall": 0.98, "false_alarms": 0.009,
-    "off_rejected": 0.97, "off_false": 0.003, "question_false": 0.014,
+    "top1": 0.90, "top3_any": 0.975, "multi_all": 0.895, "negated_first": 0.98,
+    "questions": 0.965, "doctor_recall": 0.965, "urgent_recall": 1.00, "false_alarms": 0.016,
+    "off_rejected": 0.975, "off_false": 0.001, "question_false": 0.008,
 }
 _HIGHER = {m.key: m.higher for m in METRICS}
 
