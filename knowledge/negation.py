@@ -37,7 +37,7 @@ _LIGHT_VERBS = frozenset({"go", "went", "gone", "going", "train", "trained", "tr
                           "counting", "getting", "eating", "given", "give", "giving",
                           "taken", "take", "taking", "took", "carry", "carried", "carrying",
                           "bring", "brought", "bringing", "pack", "packed", "done", "touched",
-                          "touch"})  # "not really tracking protein", "never carry water"
+                          "touch", "seen"})  # "not really tracking protein", "never carry water"
 # "not a warm up thing", "not a hydration issue": the negation denies the phrase as a cause
 _ISSUE_NOUNS = frozenset({"thing", "issue", "problem", "factor", "culprit"})
 LEFT_REACH = 5   # words read back from a phrase (fillers included)
