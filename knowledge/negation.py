@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from itertools import pairwise
 from dataclasses import dataclass, field
 
 from knowledge.normalize import Tokens
@@ -391,3 +392,24 @@ def copular_denial(words: list[str], start: int, end: int,
     copula = (p >= 2 and words[p - 1] in ("is", "was") and words[p - 2] in ("it", "that", "this")
               ) or (p >= 1 and words[p - 1] == "so")  # "so not recovery"
     return determined or copula or (end + 1 < len(words) and words[end + 1] == "either")
+
+
+_TRIED = frozenset({"tried", "trying", "try"})
+# what a remedy that failed is followed by: "nothing helps", "didn't help", "no difference"
+_IN_VAIN = (("nothing", "help"), ("nothing", "helps"), ("nothing", "helped"), ("nothing", "works"),
+            ("nothing", "worked"), ("not", "help"), ("not", "helped"), ("not", "helping"),
+            ("no", "difference"), ("no", "change"), ("no", "luck"), ("no", "joy"),
+            ("not", "work"), ("not", "working"), ("not", "worked"), ("made", "no"))
+
+
+def tried_in_vain(toks: Tokens, start: int, end: int) -> bool:
+    """"Tried resting, drinking more, magnesium, nothing helps": a remedy tried without effect
+    is no cause ("tried stretching more, no difference"). "Tried" opens the sentence's list
+    before the phrase, and the failure follows in the same or the next sentence."""
+    words, sent = toks.words, toks.sent
+    if not any(words[p] in _TRIED for p in range(start - 1, max(-1, start - 12), -1)
+               if sent[p] == sent[start]):
+        return False
+    after = [p for p in range(end + 1, min(len(words), end + 14)) if sent[p] - sent[end] <= 1]
+    return any(words[p] == a and words[q] == b for p, q in pairwise(after)
+               for a, b in _IN_VAIN)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from knowledge.negation import Context, ScopeReader, copular_denial, polarity
+from knowledge.negation import Context, ScopeReader, copular_denial, polarity, tried_in_vain
 from knowledge.normalize import Tokens
 from knowledge.scoring import Hit, dedupe, resolve_across
 
@@ -67,6 +67,8 @@ class CauseWeigher:
             elif hit.phrase.kind in ("lacks", "for") and copular_denial(
                     toks.words, hit.start, hit.end, toks.scope):
                 ctx = Context(denied=True, cue="not the")  # "it's not the water"
+            elif hit.phrase.kind in ("lacks", "for") and tried_in_vain(toks, hit.start, hit.end):
+                ctx = Context(denied=True, cue="tried, no help")
             sign = polarity(hit.phrase.kind, ctx)
             strength = sign * hit.phrase.weight * hit.quality * self.cause_weight.get(
                 hit.phrase.owner, 1.0)

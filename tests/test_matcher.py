@@ -86,6 +86,10 @@ def test_multi_cause_messages(matcher: Matcher, text: str, expected: set[str]) -
     ("took it easy, light day, yet my calf twitches", "overexertion"),
     ("not water, not sleep. calves twitching after a huge session", "dehydration"),
     ("not water, not sleep. calves twitching after a huge session", "rest"),
+    ("calf twitching for weeks. tried stretching, drinking more water, nothing helped",
+     "warmup"),
+    ("calf twitching for weeks. tried stretching, drinking more water, nothing helped",
+     "dehydration"),
     ("no medical conditions, bloods were fine, but my legs twitch after runs", "condition"),
 ])
 def test_a_denied_cause_counts_against(matcher: Matcher, text: str, denied: str) -> None:
