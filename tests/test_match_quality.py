@@ -81,17 +81,17 @@ PHRASES_FLOORS = {
     "questions": 0.87, "doctor_recall": 0.945, "urgent_recall": 1.00, "false_alarms": 0.0095,
     "off_rejected": 0.98, "off_false": 0.011, "question_false": 0.0055,
 }
-# Regression guards just under the figures measured once on the current held-out set (681
-# messages by three blind authors, round 25; python benchmarks/match_bench.py): top-1 90.3%
-# (96.1% any expected first), top-3 97.6%, multi 89.9%, negated first 1/77, questions 96.9%,
-# spurious questions 0.7%, see_doctor+ 96.9%, urgent 50/50, false alarms 1.5%, off-topic
-# 97.5%, false rejects 0.0%. The targets are higher for top-3 (98%), multi (90%) and
-# negated (100%): those gaps are known and reported. The misses are not looked at here:
-# studying them would spend the set, so the next session moves round 25 into tuning first.
+# Regression guards just under the figures measured once on the current held-out set (691
+# messages by three blind authors, round 26; python benchmarks/match_bench.py): top-1 89.7%
+# (94.0% any expected first), top-3 97.1%, multi 89.9%, negated first 0/80, questions 95.1%,
+# spurious questions 0.8%, see_doctor+ 96.9%, urgent 52/52, false alarms 1.0%, off-topic
+# 93.4%, false rejects 0.3%. The targets are higher for top-1 (90%), top-3 (98%),
+# multi (90%) and off-topic (95%): those gaps are known and reported. The misses are not
+# looked at here: the next session moves round 26 into tuning before studying them.
 HELDOUT_FLOORS = {
-    "top1": 0.90, "top3_any": 0.975, "multi_all": 0.895, "negated_first": 0.98,
-    "questions": 0.965, "doctor_recall": 0.965, "urgent_recall": 1.00, "false_alarms": 0.016,
-    "off_rejected": 0.975, "off_false": 0.001, "question_false": 0.008,
+    "top1": 0.895, "top3_any": 0.97, "multi_all": 0.895, "negated_first": 1.00,
+    "questions": 0.95, "doctor_recall": 0.965, "urgent_recall": 1.00, "false_alarms": 0.011,
+    "off_rejected": 0.93, "off_false": 0.004, "question_false": 0.009,
 }
 _HIGHER = {m.key: m.higher for m in METRICS}
 
