@@ -238,7 +238,7 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
         listed = set(result.cause_ids) | set(result.negated) | set(weighed)
         extra = sorted(((z[h], h, cid) for h, cid in model.group("cause:")
                         if (z[h] >= _FILL and cid not in listed) or (
-                            z[h] >= _RESTORE and cid in weighed and cid not in result.cause_ids)),
+                            z[h] >= _RESTORE and cid in weighed)),
                        key=lambda t: (-t[0], t[1]))
         for v, h, cid in extra[:MAX_CAUSES - len(causes)]:
             if cid in weighed and not causes and v < _RESTORE_ALONE:
