@@ -32,6 +32,8 @@ _NEGATED_NOUNS = frozenset({"lack", "lacking"})  # "not lack of water" is no lac
 _PRONOUNS = frozenset({"it", "that", "this", "the", "a", "for", "to"})
 VERDICT_REACH = 6  # words a bare verdict may have
 _FLAT_NO = frozenset({"nah", "nope", "naw", "nay", "nahh", "nahhh"})  # an answer opening a clause
+# a verdict of nothing but these says none of it: "warm-up? no", "stretching? never"
+_BARE_NO = _FLAT_NO | _TRAILING_NONE | {"no", "never", "not"}
 # read through between a negation and its phrase: "didn't go heavier", "never train without"
 _LIGHT_VERBS = frozenset({"go", "went", "gone", "going", "train", "trained", "training", "push",
                           "pushed", "lift", "lifted", "start", "started", "tracking", "track",
@@ -40,7 +42,7 @@ _LIGHT_VERBS = frozenset({"go", "went", "gone", "going", "train", "trained", "tr
                           "bring", "brought", "bringing", "pack", "packed", "done", "touched",
                           "touch", "seen"})  # "not really tracking protein", "never carry water"
 # "not a warm up thing", "not a hydration issue": the negation denies the phrase as a cause
-_ISSUE_NOUNS = frozenset({"thing", "issue", "problem", "factor", "culprit"})
+_ISSUE_NOUNS = frozenset({"thing", "issue", "issues", "problem", "problems", "factor", "culprit"})
 LEFT_REACH = 5   # words read back from a phrase (fillers included)
 RIGHT_REACH = 4  # words read on after it
 
@@ -138,7 +140,9 @@ class ScopeReader:
         if any(toks.canon[p] in self.neg_words for p in range(start, end + 1)):
             seen.inner = True  # "didn't eat": a later "nothing" agrees with it
         if (seen.negs % 2 == 1 or seen.inner) and end + 1 < len(toks.words) and \
-                toks.words[end + 1] in _ISSUE_NOUNS and toks.scope[end + 1] == toks.scope[end]:
+                toks.words[end + 1] in _ISSUE_NOUNS and toks.scope[end + 1] == toks.scope[end] \
+                and not (seen.inner and start and toks.words[start - 1] in ("the", "this", "that")):
+            # "no sleep issues" is sleep fine; "the no-sleep thing" names the lack itself
             seen.negs, seen.denied = 0, True
         self._read_right(toks, end, seen)
         if verdict and not seen.negs and not seen.denied and not seen.found:
@@ -279,6 +283,15 @@ class ScopeReader:
             words.append(q)
             q += 1
         if not words:
+            return
+        bare = [q for q in words if toks.words[q] not in _VERDICT_GLUE]
+        if bare and all(toks.surface[q].casefold() in _BARE_NO for q in bare):
+            seen.negs = 1  # "warm-up? honestly no, never", "stretching? nope": none of it
+            seen.cue.append(" ".join(dedupe(toks.surface[words[0]:words[-1] + 1])))
+            return
+        if len(words) >= 3 and [toks.words[q] for q in words[:3]] == ["never", "heard", "of"]:
+            seen.negs = 1  # "rest days? never heard of them": none taken
+            seen.cue.append("never heard of")
             return
         first = toks.surface[words[0]].casefold()
         if first in _FLAT_NO or (first == "no" and (len(words) == 1 or toks.words[

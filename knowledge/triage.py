@@ -236,6 +236,8 @@ def _excluded(toks: Tokens, hit: Hit, lists: tuple[set[str], set[str]] | None) -
     if not lists:
         return False
     for step, first, words in ((-1, hit.start - 1, lists[0]), (1, hit.end + 1, lists[1])):
+        if step < 0 and toks.words[hit.start] == "since":
+            continue  # "like this since the summer": nothing before a "since" makes it a date
         p, skipped = first, 0
         while 0 <= p < len(toks.canon) and toks.words[p] in _SKIP and skipped < 2:
             p += step

@@ -115,6 +115,31 @@ def test_a_denied_protection_counts_for(matcher: Matcher, text: str, cause: str)
     assert ids(matcher.match(text))[:1] == [cause], text
 
 
+@pytest.mark.parametrize(("text", "cause"), [
+    ("Warm-up? honestly no, never. hamstrings twitch after", "warmup"),
+    ("stretching? nope. calves jumping after the run", "warmup"),
+    ("rest days? never heard of them. triceps jumping after push day", "rest"),
+])
+def test_a_bare_no_to_a_protection_says_none_of_it(phrases_only: Matcher, text: str,
+                                                    cause: str) -> None:
+    assert ids(phrases_only.match(text))[:1] == [cause], text
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("stress? nope. calves jumping after the run", "stress"),
+    ("overdid it? never. calves jumping after the run", "overexertion"),
+])
+def test_a_bare_no_to_a_cause_denies_it(phrases_only: Matcher, text: str, cause: str) -> None:
+    assert cause not in ids(phrases_only.match(text)), text
+
+
+def test_the_no_sleep_thing_names_the_lack(phrases_only: Matcher) -> None:
+    lack = phrases_only.match("maybe it's the no sleep thing with the twins? legs twitching")
+    assert ids(lack)[:1] == ["rest"]
+    fine = phrases_only.match("no sleep issues at all, legs twitching after squats")
+    assert "rest" not in ids(fine)
+
+
 def test_contrast_keeps_the_other_clause(matcher: Matcher) -> None:
     result = matcher.match("i warm up properly but i have been training every day, lats jumping")
     assert ids(result)[:1] == ["rest"]

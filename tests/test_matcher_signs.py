@@ -206,3 +206,13 @@ def test_for_the_last_weeks_is_a_span_up_to_now(matcher: Matcher) -> None:
 ])
 def test_a_sign_told_before_the_twitch(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).triage == "see_doctor", text
+
+
+@pytest.mark.parametrize(("text", "triage"), [
+    ("it's been like this since the summer, quads jumping after every ride", "see_doctor"),
+    ("calf twitching like this since march", "see_doctor"),
+    ("this week I ran since the park was empty, calf twitching", "self_care"),
+])
+def test_a_since_is_a_span_whatever_comes_before(phrases_only: Matcher, text: str,
+                                                 triage: str) -> None:
+    assert phrases_only.match(text).triage == triage, text
