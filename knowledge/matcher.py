@@ -19,7 +19,7 @@ from knowledge.learned import (
     probabilities,
     second_opinion,
 )
-from knowledge.negation import ScopeReader
+from knowledge.negation import SPEECH, ScopeReader
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.result import (
     FOLLOW_UP_FRAME,
@@ -129,7 +129,7 @@ class Matcher:
         self.gap_fillers = frozenset(self.scope.fillers)
         self.blockers = frozenset(
             seq[0] for seq, kind in self.scope.kinds.items() if kind in ("neg", "deficit")
-            and len(seq) == 1)
+            and len(seq) == 1) | SPEECH  # "do not say stretch" is no "didn't stretch"
         self.learned = knowledge.learned
         self.order = {c.id: i for i, c in enumerate(knowledge.causes)}
         self.warning_order = {w.id: i for i, w in enumerate(knowledge.warnings)}

@@ -42,6 +42,8 @@ _LIGHT_VERBS = frozenset({"go", "went", "gone", "going", "train", "trained", "tr
                           "bring", "brought", "bringing", "pack", "packed", "done", "touched",
                           "touch", "seen"})  # "not really tracking protein", "never carry water"
 # "not a warm up thing", "not a hydration issue": the negation denies the phrase as a cause
+# "don't tell me it's stress", "don't say water": the cause named only to be ruled out
+SPEECH = frozenset({"say", "tell", "suggest", "mention"})
 _ISSUE_NOUNS = frozenset({"thing", "issue", "issues", "problem", "problems", "factor", "culprit"})
 LEFT_REACH = 5   # words read back from a phrase (fillers included)
 RIGHT_REACH = 4  # words read on after it
@@ -192,6 +194,10 @@ class ScopeReader:
                     and toks.words[p - 1] not in _CLAUSE_OPENERS:
                 return  # "drank nothing in the heat": an object's "nothing" stops at its verb
                 # (a subject's doesn't: "and nothing is gone numb")
+            if kind == "neg" and any(toks.words[q] in SPEECH for q in range(p + 1, start)):
+                seen.denied = True  # "don't tell me to stretch, I stretch": not the cause
+                seen.cue.insert(0, " ".join(toks.surface[p - size + 1:start]))
+                return
             if kind == "neg":
                 seen.negs += 1
                 seen.cue.insert(0, " ".join(toks.surface[p - size + 1:p + 1]))

@@ -46,6 +46,13 @@ _NUMBER_WORDS = {
     "couple": 2.0, "few": 3.0, "several": 3.0, "many": 4.0, "half": 0.5,
 }
 
+# numbers written out, before any unit: "slept four hours", "twenty burpees" ("a", "few" and
+# the like count only before a span of weeks, months or years: "a few months")
+_CARDINALS = {w: v for w, v in _NUMBER_WORDS.items() if w not in (
+    "a", "an", "couple", "few", "several", "many", "half")} | {
+    "eleven": 11.0, "fifteen": 15.0, "twenty": 20.0, "thirty": 30.0, "forty": 40.0,
+    "fifty": 50.0, "sixty": 60.0, "hundred": 100.0}
+
 # words between a number and its unit that do not change what is counted
 _COUNT_MODIFIERS = frozenset({"working", "full", "solid", "total", "straight", "whole", "extra",
                               "more", "long"})
@@ -323,9 +330,10 @@ class Normalizer:
             b.add(tag, tag, f"{digits} {piece}", value=number)
             return
         out = b.out
-        if unit in _PLURAL_SPANS and out.canon and out.surface[-1] in _NUMBER_WORDS and \
-                out.scope[-1] == b.scope:  # "a few months", "two weeks"
-            number = _NUMBER_WORDS[out.surface[-1]]
+        numbers = _NUMBER_WORDS if unit in _PLURAL_SPANS else _CARDINALS
+        if unit is not None and out.canon and out.surface[-1] in numbers and \
+                out.scope[-1] == b.scope:  # "a few months", "two weeks", "four hours"
+            number = numbers[out.surface[-1]]
             before = b.pop()
             tag = self._quantity(unit, number)  # type: ignore[arg-type]
             b.add(tag, tag, f"{before} {piece}", value=number)

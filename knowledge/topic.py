@@ -10,32 +10,43 @@ from knowledge.scoring import Hit
 
 BODY_REACH = 5        # a weak twitch word needs a body part this close
 SENSORY_NET = 1.3     # nerve evidence that is a complaint on its own: two pieces of it
-_NOT_OURS = frozenset({"dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "horse", "pet",
-                      "hamster", "rabbit", "bunny", "doggo", "pupper", "kitty",
-                      # and things: "my phone screen keeps flickering"
-                      "screen", "phone", "light", "lights", "bulb", "tv", "telly", "monitor",
-                      "laptop", "app", "candle", "wallet"})
+_PETS = frozenset({"dog", "dogs", "cat", "cats", "puppy", "pup", "kitten", "horse", "pet",
+                   "hamster", "rabbit", "bunny", "doggo", "pupper", "kitty"})
+# things that flicker: "my phone screen keeps flickering", "my car keeps twitching"
+_THINGS = frozenset({"screen", "phone", "light", "lights", "bulb", "tv", "telly", "monitor",
+                     "laptop", "app", "candle", "wallet", "car", "engine", "watch", "garmin",
+                     "fitbit", "tracker", "cursor", "wifi", "signal", "lamp", "camera", "stream",
+                     "video", "gearbox"})
 _EYES = frozenset({"eye", "eyes", "eyebrow", "eyebrows", "brow", "eyelid"})
 _SEEING = frozenset({"saw", "see", "seeing", "seen", "heard", "hearing", "read", "reading",
-                     "watched", "watching", "looked", "noticed", "realised", "realized"})
+                     "watched", "watching", "looked", "looking", "look", "noticed", "realised",
+                     "realized", "thinking"})
+_MADE = frozenset({"made", "makes", "making"})  # "the electric bill made my eye twitch"
 _OWNERS = frozenset({"my", "our", "his", "her", "their", "the", "your", "mums", "moms"})
 _STATE = frozenset({"is", "are", "was", "were", "so", "too", "very", "bit", "kinda", "pretty",
                     "super", "really", "quite", "proper", "always", "feels", "felt", "get", "gets"})
 _CONTRAST = frozenset({"but", "though", "tho", "however", "although", "except", "only", "yet"})
 
 
-def _owned_by_other(toks: Tokens, start: int) -> bool:
-    """A pet or a thing just before: "my dog's legs twitch", "the telly flickers"."""
-    return any(toks.words[p] in _NOT_OURS and toks.seg[p] == toks.seg[start]
-               and p >= 1 and toks.words[p - 1] in _OWNERS  # not "weak as a kitten"
-               for p in range(max(0, start - 4), start))
+def _owned_by_other(toks: Tokens, start: int, body: set[str]) -> bool:
+    """A pet or a thing just before: "my dog's legs twitch", "the telly flickers" (a body part
+    between a thing and the twitch is ours: "left my water in the car, thigh flickering")."""
+    for p in range(max(0, start - 4), start):
+        word = toks.words[p]
+        if (word in _PETS or word in _THINGS) and toks.seg[p] == toks.seg[start] and p >= 1 \
+                and (toks.words[p - 1] in _OWNERS or (  # not "weak as a kitten"; "the gym wifi"
+                    p >= 2 and toks.words[p - 2] in _OWNERS and word in _THINGS)) and (
+                    word in _PETS or not any(toks.canon[q] in body for q in range(p + 1, start))):
+            return True
+    return False
 
 
 def _reaction(toks: Tokens, start: int, end: int) -> bool:
     """An eye that twitched at a sight: "my eye twitched when I saw his squat form"."""
     words = toks.words
-    return any(words[p] in _EYES for p in range(max(0, start - 3), start + 1)) and any(
-        words[p] in _SEEING for p in range(end + 1, min(len(words), end + 6)))
+    eye = [p for p in range(max(0, start - 3), start + 1) if words[p] in _EYES]
+    return bool(eye) and (any(words[p] in _SEEING for p in range(end + 1, min(len(words), end + 6)))
+                          or any(words[p] in _MADE for p in range(max(0, eye[0] - 3), eye[0])))
 
 
 class TopicReader:
@@ -52,11 +63,10 @@ class TopicReader:
         return any(toks.canon[p] in self.body and toks.seg[p] == toks.seg[here] and p not in skip
                    and not _trained(toks.words, p) for p in range(max(0, lo), min(len(toks), hi)))
 
-    @staticmethod
-    def of_something_else(toks: Tokens, hit: Hit) -> bool:
+    def of_something_else(self, toks: Tokens, hit: Hit) -> bool:
         """"my dog twitches in his sleep", "my phone screen flickers", "my eye twitched when I
         saw the price": not a complaint of ours."""
-        return _owned_by_other(toks, hit.start) or _reaction(toks, hit.start, hit.end)
+        return _owned_by_other(toks, hit.start, self.body) or _reaction(toks, hit.start, hit.end)
 
     def a_place(self, toks: Tokens, hit: Hit) -> bool:
         """"the changing rooms are so cramped": crowded, said as a state with no body part near
@@ -76,7 +86,7 @@ class TopicReader:
         for pos, word in enumerate(toks.words):
             if pos in neutral:
                 continue  # "box jumps", "jumping jacks"
-            if _owned_by_other(toks, pos) or _reaction(toks, pos, pos):
+            if _owned_by_other(toks, pos, self.body) or _reaction(toks, pos, pos):
                 continue  # "my dog's legs twitch in his sleep", "my eye twitched when i saw"
             if word in self.weak_topic:
                 if self.body_in(toks, pos - BODY_REACH, pos + BODY_REACH + 1, pos):

@@ -133,6 +133,15 @@ def test_a_bare_no_to_a_cause_denies_it(phrases_only: Matcher, text: str, cause:
     assert cause not in ids(phrases_only.match(text)), text
 
 
+@pytest.mark.parametrize(("text", "cause"), [
+    ("don't tell me to stretch, I stretch every time. calves twitch after spin", "warmup"),
+    ("dont say water, I drink heaps. calf twitching after netball", "dehydration"),
+])
+def test_a_cause_named_to_be_ruled_out_is_denied(phrases_only: Matcher, text: str,
+                                                 cause: str) -> None:
+    assert cause not in ids(phrases_only.match(text)), text
+
+
 def test_the_no_sleep_thing_names_the_lack(phrases_only: Matcher) -> None:
     lack = phrases_only.match("maybe it's the no sleep thing with the twins? legs twitching")
     assert ids(lack)[:1] == ["rest"]
@@ -384,6 +393,18 @@ def test_idioms_of_twitching_are_on_topic(matcher: Matcher, text: str) -> None:
 ])
 def test_idioms_without_a_body_part_stay_off_topic(matcher: Matcher, text: str) -> None:
     assert matcher.match(text).off_topic, text
+
+
+@pytest.mark.parametrize(("text", "off"), [
+    ("my car keeps twitching when I pull away from the lights", True),
+    ("the gym wifi keeps spasming during the online class", True),
+    ("the membership renewal email made my eye twitch", True),
+    ("my eye twitches just thinking about burpees", True),
+    ("left my bottle in the car and my thigh has been flickering since", False),
+    ("my calf keeps twitching since I got back in the car after the hike", False),
+])
+def test_things_that_twitch_are_not_ours(matcher: Matcher, text: str, off: bool) -> None:
+    assert matcher.match(text).off_topic is off, text
 
 
 @pytest.mark.parametrize(("text", "cause"), [

@@ -84,6 +84,14 @@ def test_quantities_become_tokens(norm: Normalizer) -> None:
     assert toks.surface[1] == "4 hrs"
 
 
+def test_numbers_in_words_count_before_any_unit(norm: Normalizer) -> None:
+    toks = norm.tokens("slept four hours")
+    assert toks.canon == ["sleep", "#longhours"] and toks.value[1] == 4.0
+    assert toks.surface[1] == "four hours"
+    assert canon(norm, "twenty burpees") == ["#reps"]
+    assert not any(t.startswith("#") for t in canon(norm, "did a few hours"))  # spans only
+
+
 def test_typos_are_repaired_against_the_vocabulary(norm: Normalizer) -> None:
     toks = norm.tokens("dehydraded")
     assert toks.words == ["dehydrated"] and 0.8 <= toks.sim[0] < 1.0
