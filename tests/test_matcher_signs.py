@@ -98,6 +98,9 @@ from knowledge.matcher import Matcher
     ("me desmayé en la ducha after spin class, legs twitching now", "fainting"),
     ("orina oscura after crossfit and my thighs are swollen and twitching", "dark_urine"),
     ("my mum's smile only lifts on one side since her aqua class, hand twitching", "one_sided"),
+    # the third training batch's phrase miss (the model caught it), in other words
+    ("quads jumping after the 10k, then I just hit the deck by the car and came round a few "
+     "seconds later", "fainting"),
 ])
 def test_emergencies_in_everyday_words(matcher: Matcher, text: str, sign: str) -> None:
     """Each held-out round's missed emergencies, and more images of the same signs."""
