@@ -16,6 +16,10 @@ REQUIRE_REACH = 6  # a sign's `requires` word must be this close ("chest ... tig
 _CLAUSE_BREAKS = frozenset({"and", "but", "though", "although", "however", "yet", "because",
                             "plus", "while", "whereas", "also", "where", "which", "whilst"})
 # Words an add-on clause may hold besides the sign itself ("and it's getting worse").
+# a cause told as a time ("every morning", "daily") is no subject for a sign after it
+_WHEN = frozenset({"day", "days", "morning", "mornings", "night", "nights", "daily", "everyday",
+                   "week", "weeks", "evening", "evenings", "winter", "summer"})
+_HAS = frozenset({"has", "have", "had", "is", "was", "been", "keeps", "kept"})  # its own verb
 _TIME_WORDS = frozenset({"last", "since", "now", "straight", "already", "ever", "still", "about",
                          "almost", "nearly", "over", "past", "whole", "entire", "solid", "on",
                          "off", "and", "but", "though", "plus", "non", "stop", "basically",
@@ -155,6 +159,12 @@ class SignReader:
                 mine = current
             part.append((current, p))
         clause = [p for c, p in part if c == mine]
+        p = hit.start - 1
+        if p >= 0 and p in subject and toks.scope[p] == toks.scope[hit.start] and \
+                (set(hit.positions) <= subject or not subject & set(hit.positions)) and \
+                toks.canon[p] not in _TIME_WORDS and \
+                toks.words[p] not in _WHEN and toks.words[hit.start] not in _HAS:
+            return False  # "anxious all the time", "on edge 24/7": said of the cause
         if topical & set(clause):
             return True
         if bare(clause) and topical & set(seg):

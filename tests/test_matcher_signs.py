@@ -101,6 +101,8 @@ from knowledge.matcher import Matcher
     # the third training batch's phrase miss (the model caught it), in other words
     ("quads jumping after the 10k, then I just hit the deck by the car and came round a few "
      "seconds later", "fainting"),
+    ("grandad after his walk: a pressing feeling in his chest that's spreading up into his jaw, "
+     "leg twitching as usual", "chest_pain"),
 ])
 def test_emergencies_in_everyday_words(matcher: Matcher, text: str, sign: str) -> None:
     """Each held-out round's missed emergencies, and more images of the same signs."""
@@ -218,4 +220,15 @@ def test_a_sign_told_before_the_twitch(matcher: Matcher, text: str) -> None:
 ])
 def test_a_since_is_a_span_whatever_comes_before(phrases_only: Matcher, text: str,
                                                  triage: str) -> None:
+    assert phrases_only.match(text).triage == triage, text
+
+
+@pytest.mark.parametrize(("text", "triage"), [
+    ("does being on edge all the time make your legs spasm after the gym", "self_care"),
+    ("is worrying all the time why my calves jump after runs", "self_care"),
+    ("my calf twitches after runs, every day for over a month now", "see_doctor"),
+    ("my thigh twitch after pilates is way more frequent than last month", "see_doctor"),
+])
+def test_a_sign_right_after_a_cause_is_said_of_the_cause(phrases_only: Matcher, text: str,
+                                                         triage: str) -> None:
     assert phrases_only.match(text).triage == triage, text
