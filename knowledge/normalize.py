@@ -199,7 +199,11 @@ class Normalizer:
                 out = self.emoji[ch]
             else:
                 cat = unicodedata.category(ch)
-                if cat[0] in "LN" or ch in _KEEP_PUNCT or ch.isspace():
+                if cat[0] == "L":  # "pipí", "café", "évanoui": the letter without its accent
+                    bare = "".join(c for c in unicodedata.normalize("NFKD", ch)
+                                   if not unicodedata.combining(c))
+                    out = bare if bare.isascii() and bare else ch
+                elif cat[0] == "N" or ch in _KEEP_PUNCT or ch.isspace():
                     out = "\n" if ch in "\u2028\u2029\x85" else (" " if ch.isspace() else ch)
                 else:
                     out = " "

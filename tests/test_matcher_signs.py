@@ -232,3 +232,20 @@ def test_a_since_is_a_span_whatever_comes_before(phrases_only: Matcher, text: st
 def test_a_sign_right_after_a_cause_is_said_of_the_cause(phrases_only: Matcher, text: str,
                                                          triage: str) -> None:
     assert phrases_only.match(text).triage == triage, text
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("after the circuit I feel properly muddled, got lost on the way home, calves twitching",
+     "confusion"),
+    ("después del spinning mi pipí salió color coca-cola y los muslos hinchados", "dark_urine"),
+    ("grabe, after leg day ang ihi ko parang kape, namamaga legs ko", "dark_urine"),
+    ("pendant le rameur une pression dans la poitrine, mon bras fait des spasmes", "chest_pain"),
+    ("beim Laufen kurz umgekippt, jetzt zuckt die Wade", "fainting"),
+    ("de repente el lado izquierdo se me durmieron, brazo y pierna, after squats", "one_sided"),
+    ("mein Kumpel sagt meine Worte klingen verwaschen seit dem Training, Arm zuckt", "speech"),
+])
+def test_emergencies_in_words_of_other_languages(phrases_only: Matcher, text: str,
+                                                 sign: str) -> None:
+    """Gym-goers mix in their own language; an emergency told so must still be urgent."""
+    result = phrases_only.match(text)
+    assert result.triage == "urgent" and sign in [w.id for w in result.warning_signs], text
