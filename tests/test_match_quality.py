@@ -83,17 +83,17 @@ PHRASES_FLOORS = {
     "questions": 0.855, "doctor_recall": 0.945, "urgent_recall": 1.00, "false_alarms": 0.0095,
     "off_rejected": 0.98, "off_false": 0.016, "question_false": 0.0055,
 }
-# Regression guards just under the figures measured once on the current held-out set (691
-# messages by three blind authors, round 26; python benchmarks/match_bench.py): top-1 89.7%
-# (94.0% any expected first), top-3 97.1%, multi 89.9%, negated first 0/80, questions 95.1%,
-# spurious questions 0.8%, see_doctor+ 96.9%, urgent 52/52, false alarms 1.0%, off-topic
-# 93.4%, false rejects 0.3%. The targets are higher for top-1 (90%), top-3 (98%),
-# multi (90%) and off-topic (95%): those gaps are known and reported. The misses are not
-# looked at here: the next session moves round 26 into tuning before studying them.
+# Regression guards just under the figures measured once on the current held-out set (673
+# messages by three blind authors, round 28; python benchmarks/match_bench.py): top-1 90.2%
+# (96.2% any expected first), top-3 97.5%, multi 87.3%, negated first 2/79, questions 93.5%,
+# spurious questions 1.2%, see_doctor+ 99.2%, urgent 48/48, false alarms 0.2%, off-topic
+# 100%, false rejects 0.3%. The targets are higher for top-3 (98%), multi (90%) and
+# negated first (none): those gaps are known and reported. The misses are not looked at
+# here: the next session moves round 28 into tuning before studying them.
 HELDOUT_FLOORS = {
-    "top1": 0.895, "top3_any": 0.97, "multi_all": 0.895, "negated_first": 1.00,
-    "questions": 0.95, "doctor_recall": 0.965, "urgent_recall": 1.00, "false_alarms": 0.011,
-    "off_rejected": 0.93, "off_false": 0.004, "question_false": 0.009,
+    "top1": 0.90, "top3_any": 0.97, "multi_all": 0.87, "negated_first": 0.97,
+    "questions": 0.93, "doctor_recall": 0.99, "urgent_recall": 1.00, "false_alarms": 0.003,
+    "off_rejected": 1.00, "off_false": 0.004, "question_false": 0.013,
 }
 _HIGHER = {m.key: m.higher for m in METRICS}
 
