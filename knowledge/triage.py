@@ -60,8 +60,10 @@ class SignReader:
     """The warning signs' rules, compiled once; `read` judges each sign phrase found."""
 
     def __init__(self, knowledge: Knowledge, norm: Normalizer, scope: ScopeReader,
-                 stopwords: set[str], weak_topic: set[str]) -> None:
+                 stopwords: set[str], weak_topic: set[str], *,
+                 body: frozenset[str] | set[str] = frozenset()) -> None:
         signs = knowledge.warnings
+        self.body = body
         self.scope = scope
         self.stopwords = stopwords
         self.weak_topic = weak_topic
@@ -106,7 +108,8 @@ class SignReader:
                 reason = "a comparison, not a sign"
             elif _excluded(toks, hit, self.excludes.get(owner)):
                 reason = "excluded by a neighbouring word"
-            elif owner in self.attach and _activity_time(toks, hit, topic_hits):
+            elif owner in self.attach and _activity_time(toks, hit, topic_hits) and \
+                    not self._body_moving(toks, hit):
                 reason = "how long an activity went on"
             elif owner in self.attach and not self._attached(toks, hit, topic_hits, subject):
                 reason = "not about the twitching"
@@ -134,6 +137,14 @@ class SignReader:
             companions or hit.phrase.kind == COMPOSED) else []
         return any(p >= 1 and toks.canon[p - 1] in neg
                    and p - 1 not in hit.positions for p in later)  # "can't get air" is the sign
+
+    def _body_moving(self, toks: Tokens, hit: Hit) -> bool:
+        """"my calves have been jumping for 6 weeks": the -ing word before the time is a weak
+        twitch word said of a body part, so the time is the twitching's."""
+        p = hit.start - 1 - (hit.start >= 1 and toks.words[hit.start - 1] == "for")
+        return p >= 0 and toks.words[p] in self.weak_topic and any(
+            toks.canon[q] in self.body and toks.seg[q] == toks.seg[p]
+            for q in range(max(0, p - 4), p))
 
     def _attached(self, toks: Tokens, hit: Hit, topic_hits: list[Hit], subject: set[int]
                   ) -> bool:

@@ -249,3 +249,14 @@ def test_emergencies_in_words_of_other_languages(phrases_only: Matcher, text: st
     """Gym-goers mix in their own language; an emergency told so must still be urgent."""
     result = phrases_only.match(text)
     assert result.triage == "urgent" and sign in [w.id for w in result.warning_signs], text
+
+
+@pytest.mark.parametrize(("text", "triage"), [
+    ("my calves have been jumping for 6 weeks after leg day", "see_doctor"),
+    ("quads keep dancing for weeks now after squats", "see_doctor"),
+    ("been dancing for 20 years and my calf twitched after class today", "self_care"),
+])
+def test_a_body_part_jumping_for_weeks_is_the_twitch(phrases_only: Matcher, text: str,
+                                                     triage: str) -> None:
+    """A weak twitch word said of a body part is the twitching, not an activity's time."""
+    assert phrases_only.match(text).triage == triage, text
