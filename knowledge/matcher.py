@@ -138,7 +138,7 @@ class Matcher:
                                      {q.id: i for i, q in enumerate(knowledge.questions)},
                                      self._phrases)
         self.triage = SignReader(knowledge, self.norm, self.scope, self.stopwords,
-                                 self.weak_topic, body=self.topic.body)
+                                 self.weak_topic, topic=self.topic)
         self.weigher = CauseWeigher(self.scope, self.triage.implies, self.cause_weight)
 
     def _add(self, text: str, kind: str, owner: str, **kw: Any) -> None:

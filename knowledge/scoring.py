@@ -74,13 +74,6 @@ class PhraseIndex:
         self.needs: list[int] = [p.need for p in self.phrases]
         self.contents: list[tuple[str, ...]] = [
             tuple(t for t, c in zip(p.tokens, p.content, strict=True) if c) for p in self.phrases]
-        # what must stand in the message for an alignment to pass at all: a share of the
-        # phrase's weight (its floor) and its never-missing words; a cheap test before `_align`
-        self.floors: list[float] = [p.min_found * p.total - 1e-9 for p in self.phrases]
-        self.pairs: list[tuple[tuple[str, float], ...]] = [
-            tuple(zip(p.tokens, p.weights, strict=True)) for p in self.phrases]
-        self.musts: list[tuple[str, ...]] = [
-            tuple(t for t, m in zip(p.tokens, p.must, strict=True) if m) for p in self.phrases]
         self.by_word: dict[str, list[int]] = {}
         self.anchors: list[str] = []
         df = Counter(t for p in self.phrases for t in set(p.tokens))
@@ -113,7 +106,6 @@ class PhraseIndex:
         hits: list[Hit] = []
         sim = toks.sim
         phrases, needs, contents = self.phrases, self.needs, self.contents
-        floors, musts, pairs = self.floors, self.musts, self.pairs
         for pid in sorted(candidates):
             phrase = phrases[pid]
             if len(phrase.tokens) == 1:  # one word: every place it stands, best match first
@@ -124,10 +116,6 @@ class PhraseIndex:
                 continue
             need = needs[pid]
             if need > 1 and sum(t in where for t in contents[pid]) < need:
-                continue
-            if floors[pid] > 0 and sum(w for t, w in pairs[pid] if t in where) < floors[pid]:
-                continue  # too few of its words here to reach its floor in any alignment
-            if any(t not in where for t in musts[pid]):
                 continue
             found = _align(phrase, toks, where, blockers=blockers, fillers=fillers,
                            total=self.totals[pid], need=need)

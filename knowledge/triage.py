@@ -9,6 +9,7 @@ from knowledge.negation import ScopeReader
 from knowledge.normalize import Normalizer, Tokens
 from knowledge.schema import Knowledge
 from knowledge.scoring import Hit, dedupe
+from knowledge.topic import TopicReader
 
 REQUIRE_REACH = 6  # a sign's `requires` word must be this close ("chest ... tight")
 
@@ -61,9 +62,9 @@ class SignReader:
 
     def __init__(self, knowledge: Knowledge, norm: Normalizer, scope: ScopeReader,
                  stopwords: set[str], weak_topic: set[str], *,
-                 body: frozenset[str] | set[str] = frozenset()) -> None:
+                 topic: TopicReader | None = None) -> None:
         signs = knowledge.warnings
-        self.body = body
+        self.topic = topic
         self.scope = scope
         self.stopwords = stopwords
         self.weak_topic = weak_topic
@@ -142,9 +143,8 @@ class SignReader:
         """"my calves have been jumping for 6 weeks": the -ing word before the time is a weak
         twitch word said of a body part, so the time is the twitching's."""
         p = hit.start - 1 - (hit.start >= 1 and toks.words[hit.start - 1] == "for")
-        return p >= 0 and toks.words[p] in self.weak_topic and any(
-            toks.canon[q] in self.body and toks.seg[q] == toks.seg[p]
-            for q in range(max(0, p - 4), p))
+        return p >= 0 and self.topic is not None and toks.words[p] in self.weak_topic and \
+            self.topic.body_in(toks, p - 4, p, p)
 
     def _attached(self, toks: Tokens, hit: Hit, topic_hits: list[Hit], subject: set[int]
                   ) -> bool:
