@@ -217,7 +217,8 @@ def probabilities(model: LearnedModel, z: Sequence[float]) -> dict[str, float]:
 def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
                    feats: dict[str, Span], z: Sequence[float], *,
                    starts: frozenset[str] | set[str],
-                   weighed: set[str] | frozenset[str] = frozenset(), explain: bool = False,
+                   weighed: set[str] | frozenset[str] = frozenset(),
+                   contested: set[str] | frozenset[str] = frozenset(), explain: bool = False,
                    ) -> tuple[MatchResult, dict[str, float]]:
     """`result` with what the phrases left empty filled from the model, and (with `explain`)
     the probabilities behind it. Off-topic results and urgent triage are left as they are; a
@@ -227,6 +228,8 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
     signs that the phrases read and set aside ("6 weeks ago" is a date, "one small protein
     shake" no water): the model overrules such a reading only for a cause it is near sure of
     (RESTORE_MIN), listed after the others, or alone when surer still (RESTORE_ALONE_MIN).
+    `contested` names causes with evidence both ways ("everyone says dehydration but I chug
+    water"): the model may list them, but not first ahead of a cause the phrases found.
     Thresholds are compared as logits: no exp() on the hot path."""
     if result.off_topic:
         return result, {}
@@ -250,7 +253,8 @@ def second_opinion(model: LearnedModel, result: MatchResult, toks: Tokens,
     if len(causes) >= 2:  # the words say which causes; people's habits which comes first
         rank = {cid: z[h] for h, cid in model.group("first:")}
         found = set(result.cause_ids)
-        best = max(causes, key=lambda c: (c.id not in restored,
+        doubted = restored | (set(contested) if found - set(contested) else set())
+        best = max(causes, key=lambda c: (c.id not in doubted,
                                           rank.get(c.id, -99.0) + FOUND_BONUS * (c.id in found),
                                           -causes.index(c)))
         causes.remove(best)

@@ -269,9 +269,10 @@ class Matcher:
             # with evidence both ways (net 0: "no-days-off streak") is the model's to judge
             weighed = {cid for cid, net in a.nets.items() if net < 0 and a.causes.get(cid)} | {
                 s.hit.phrase.owner for s in a.signs if s.reason in SET_ASIDE}
+            contested = {cid for cid, net in a.nets.items() if net <= 0 and a.causes.get(cid)}
             a.result, a.learned = second_opinion(self.learned, a.result, a.toks, feats, z,
                                                  starts=self.question_starts, weighed=weighed,
-                                                 explain=explain)
+                                                 contested=contested, explain=explain)
         r = a.result
         if a.topic_by_model and not (r.question or r.triage != "self_care" or any(
                 c.score >= SURE_CAUSE for c in r.causes)):

@@ -14,6 +14,12 @@ _COORDINATORS = frozenset({"or", "nor"})
 _AFTER_NEGATIONS = frozenset({"nothing", "none", "nada", "zilch"})
 # "carbs basically zero": a trailing amount of none (before a noun "zero" is a plain "no")
 _TRAILING_NONE = _AFTER_NEGATIONS | {"zero", "nil"}
+# "went from doing nothing", "a diet of nothing": what it started from or was made of
+_STARTING = frozenset({"from", "of"})
+# "protein is basically zero", "water was pretty much nil": a hedge before the none
+_ALMOST = frozenset({"basically", "literally", "practically", "virtually", "essentially",
+                     "almost", "pretty", "much", "nearly", "near", "next", "close", "like",
+                     "about", "roughly", "effectively", "honestly"})
 _HEDGED = frozenset({"unsure", "sure", "idea", "know", "idk", "dunno"})
 # "and nothing tingles": a clause opens before the "nothing", which is its subject
 _CLAUSE_OPENERS = frozenset({"and", "but", "so", "or", "because", "cause", "as", "though"})
@@ -182,6 +188,12 @@ class ScopeReader:
                 here = scope[p]  # a list item after a comma: read on into the list
                 skips += 1
             kind, size = self._kind_or_amount(toks, p, True, seen)
+            if _used_to(toks.words, p):
+                seen.negs += 1  # "I used to stretch", "used to be dehydrated": not any more
+                seen.cue.insert(0, "used to")
+                return
+            if kind == "good" and toks.canon[start].startswith("#") and p + 1 == start:
+                kind = ""  # "a solid 90 min", "a good 3 hours": how long, not how well
             if kind == "deficit" and toks.words[p] == "little" and p >= 1 and \
                     toks.words[p - 1] in _SIZE_DETERMINERS:
                 p, steps = p - 1, steps + 1  # "the little stretches" are small, not missing
@@ -227,7 +239,8 @@ class ScopeReader:
         if toks.words[p] not in _LIGHT_VERBS or p < 1:
             return False
         q = p - 2 if p >= 2 and toks.words[p - 1] in ("really", "even", "actually") else p - 1
-        return toks.canon[q] in self.neg_words and toks.words[q] not in _AFTER_NEGATIONS
+        return (toks.canon[q] in self.neg_words and toks.words[q] not in _AFTER_NEGATIONS) or \
+            _used_to(toks.words, q)
 
     @staticmethod
     def _scope_start(toks: Tokens, p: int) -> int:
@@ -255,9 +268,13 @@ class ScopeReader:
                     seen.found["bad"] = True  # "not great", "not enough"
                     seen.cue.append(" ".join(toks.surface[p:nxt + 1]))
                     return
-                if steps <= 1 and toks.words[p] in _TRAILING_NONE:
-                    # "drank nothing", "stress? none"; after a negation it only agrees with
-                    # it (negative concord): "didn't drink nothing" is drank nothing
+                if toks.words[p] in _TRAILING_NONE and not _STARTING.intersection(
+                        toks.words[end:p]) and toks.words[p + 1:p + 2] != ["like"] and \
+                        not seen.found.get("deficit") and sum(
+                        toks.words[q] not in _ALMOST for q in range(end + 1, p)) <= 1:
+                    # "drank nothing", "stress? none" ("went from doing nothing" is where it
+                    # started); after a negation it only agrees with it (negative concord):
+                    # "didn't drink nothing" is drank nothing
                     seen.negs = max(seen.negs, 0 if seen.inner else 1)
                     seen.cue.append(toks.surface[p])
                 elif 1 <= steps <= 3 and toks.words[p] == "not" and all(
@@ -343,6 +360,18 @@ class ScopeReader:
             p += 1
             steps += 1
         return None
+
+
+# "I'm used to it", "got used to training fasted": accustomed, not a habit that stopped
+_ACCUSTOMED = frozenset({"am", "m", "im", "is", "are", "was", "were", "be", "been", "get",
+                         "got", "gotten", "getting", "so", "very", "quite", "pretty",
+                         "it", "this", "that"})  # "it used to bother me": the twitch's past
+
+
+def _used_to(words: list[str], p: int) -> bool:
+    """Whether words[p] ends a habit's "used to" ("I used to take Sundays off")."""
+    return p >= 1 and words[p] == "to" and words[p - 1] == "used" and not (
+        p >= 2 and words[p - 2] in _ACCUSTOMED)
 
 
 def polarity(kind: str, ctx: Context) -> float:
