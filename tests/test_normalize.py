@@ -196,3 +196,25 @@ def test_a_tag_question_is_a_question(norm: Normalizer) -> None:
 def test_its_own_is_possessive(norm: Normalizer) -> None:
     assert words(norm, "my calf has a life of its own")[-2:] == ["its", "own"]
     assert words(norm, "its fine")[:2] == ["it", "is"]
+
+
+def test_plain_phrases_take_a_shortcut_to_the_same_forms(knowledge: Knowledge,
+                                                         norm: Normalizer) -> None:
+    # the knowledge base's plain phrases skip the message pipeline when the matcher is built;
+    # every one of them must come out as the pipeline would have made it
+    lex = knowledge.lexicon
+    texts = {*lex.topic, *lex.weak_topic, *lex.body, *lex.stopwords, *lex.negations}
+    for cause in knowledge.causes:
+        texts |= {*cause.phrases, *cause.cues, *cause.against, *cause.lacks}
+    for question in knowledge.questions:
+        texts |= set(question.paraphrases)
+    for sign in knowledge.warnings:
+        texts |= {*sign.phrases, *sign.requires, *sign.excludes}
+    short = [t for t in sorted(texts) if norm._plain_phrase(t) is not None]
+    assert len(short) > len(texts) * 0.8
+    assert [norm._plain_phrase(t) for t in short] == [
+        norm.tokens(t, knowledge=True).canon for t in short]
+    # and what it must leave to the pipeline
+    for text in ("two weeks", "its own heartbeat", "24/7", "w/o water", "calf-raises",
+                 "Didn't", "'em", "#longhours"):
+        assert norm._plain_phrase(text) is None
