@@ -117,8 +117,9 @@ class PhraseIndex:
             need = needs[pid]
             if need > 1 and sum(t in where for t in contents[pid]) < need:
                 continue
-            if sum(w for t, w in zip(phrase.tokens, phrase.weights) if t in where) < \
-                    phrase.min_found * self.totals[pid] - 1e-9:
+            present = sum(w for t, w in zip(phrase.tokens, phrase.weights, strict=True)
+                          if t in where)
+            if present < phrase.min_found * self.totals[pid] - 1e-9:
                 continue  # too few of its words anywhere in the message to be found
             found = _align(phrase, toks, where, blockers=blockers, fillers=fillers,
                            total=self.totals[pid], need=need)
