@@ -120,19 +120,27 @@ class Rows(Mapping[str, Sequence[float]]):
     """Feature -> its row of weights, cut from one float32 block when asked for: reading
     the file builds only a feature index, not 14k little arrays (load time)."""
 
-    __slots__ = ("_block", "_index", "_width")
+    __slots__ = ("_block", "_cut", "_index", "_width")
 
     def __init__(self, features: Sequence[str], block: array[float], width: int) -> None:
         self._index = dict(zip(features, range(0, len(block), width), strict=True))
         self._block, self._width = block, width
+        self._cut: dict[str, Sequence[float]] = {}  # rows already cut (at most the model's)
 
     def __getitem__(self, feat: str) -> Sequence[float]:
-        at = self._index[feat]
-        return self._block[at:at + self._width]
+        row = self.get(feat)
+        if row is None:
+            raise KeyError(feat)
+        return row  # type: ignore[no-any-return]
 
-    def get(self, feat: str, default: Any = None) -> Any:  # the hot path: one lookup
-        at = self._index.get(feat)
-        return default if at is None else self._block[at:at + self._width]
+    def get(self, feat: str, default: Any = None) -> Any:  # the hot path
+        row = self._cut.get(feat)
+        if row is None:
+            at = self._index.get(feat)
+            if at is None:
+                return default
+            row = self._cut[feat] = self._block[at:at + self._width]
+        return row
 
     def __contains__(self, feat: object) -> bool:
         return feat in self._index

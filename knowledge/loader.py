@@ -24,6 +24,7 @@ from knowledge.schema import (
     SelfCareStep,
     WarningSign,
 )
+from knowledge.startup import gc_paused
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +194,7 @@ def _check_warnings(doc: _Doc, warnings: tuple[WarningSign, ...]) -> None:
                                f"warning {sign.id!r}: unknown cause id {cause_id!r} in implies")
 
 
+@gc_paused
 def load_knowledge(path: str | Path | None = None, *, learned: bool = True) -> Knowledge:
     """Load and validate a knowledge folder (default: the shipped one); `learned=False`
     leaves out the learned model (to train a new one, even over a broken file)."""

@@ -39,6 +39,7 @@ from knowledge.scoring import (
     dedupe,
     score_of,
 )
+from knowledge.startup import gc_paused
 from knowledge.topic import TopicReader, differential
 from knowledge.triage import SET_ASIDE, SignFound, SignReader
 from knowledge.weighing import CauseWeigher, Found
@@ -84,6 +85,7 @@ class Analysis:
 class Matcher:
     """Built once from the knowledge base; `match` is pure, deterministic and never raises."""
 
+    @gc_paused
     def __init__(self, knowledge: Knowledge) -> None:
         self.knowledge = knowledge
         lex = knowledge.lexicon

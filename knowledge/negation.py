@@ -103,6 +103,9 @@ class ScopeReader:
             for seq in seqs(words):
                 self.kinds[seq] = kind
         self.max_len = max((len(s) for s in self.kinds), default=1)
+        # the words a modifier can end (read backwards) or start with: most words are neither
+        self._ends = {s[-1] for s in self.kinds}
+        self._starts = {s[0] for s in self.kinds}
         # one-word judgements ("fine", "clean", "off") are adjectives: matched by the plain
         # word, so the noun "power cleans" is no verdict on the technique before it
         self.judgement_words = {w.casefold() for w in (*lexicon.good, *lexicon.bad)
@@ -118,6 +121,8 @@ class ScopeReader:
     def _kind_at(self, canon: list[str], p: int, backwards: bool,
                  words: list[str] | None = None) -> tuple[str, int]:
         """The modifier ending (backwards) or starting at p, longest first: (kind, length)."""
+        if canon[p] not in (self._ends if backwards else self._starts):
+            return "", 1
         for size in range(self.max_len, 0, -1):
             lo, hi = (p - size + 1, p + 1) if backwards else (p, p + size)
             if lo < 0 or hi > len(canon):

@@ -72,8 +72,13 @@ class PhraseIndex:
         self.phrases: list[Phrase] = [p for p in phrases if p.tokens]
         self.totals: list[float] = [p.total for p in self.phrases]
         self.needs: list[int] = [p.need for p in self.phrases]
-        self.contents: list[tuple[str, ...]] = [
-            tuple(t for t, c in zip(p.tokens, p.content, strict=True) if c) for p in self.phrases]
+        # per phrase, (word, weight, 1 if a content word) and the weight it needs found: the
+        # cheap test before an alignment
+        self.parts: list[tuple[tuple[str, float, int], ...]] = [
+            tuple(zip(p.tokens, p.weights, map(int, p.content), strict=True))
+            for p in self.phrases]
+        self.floors: list[float] = [p.min_found * total - 1e-9
+                                    for p, total in zip(self.phrases, self.totals, strict=True)]
         self.by_word: dict[str, list[int]] = {}
         self.anchors: list[str] = []
         df = Counter(t for p in self.phrases for t in set(p.tokens))
@@ -105,7 +110,7 @@ class PhraseIndex:
                 candidates.update(ids)
         hits: list[Hit] = []
         sim = toks.sim
-        phrases, needs, contents = self.phrases, self.needs, self.contents
+        phrases, needs, parts, floors = self.phrases, self.needs, self.parts, self.floors
         for pid in sorted(candidates):
             phrase = phrases[pid]
             if len(phrase.tokens) == 1:  # one word: every place it stands, best match first
@@ -115,11 +120,12 @@ class PhraseIndex:
                 hits.extend(Hit(phrase, p, p, min(1.0, sim[p]), (p,)) for p in spots)
                 continue
             need = needs[pid]
-            if need > 1 and sum(t in where for t in contents[pid]) < need:
-                continue
-            present = sum(w for t, w in zip(phrase.tokens, phrase.weights, strict=True)
-                          if t in where)
-            if present < phrase.min_found * self.totals[pid] - 1e-9:
+            got, present = 0, 0.0
+            for word, weight, content in parts[pid]:
+                if word in where:
+                    got += content
+                    present += weight
+            if (need > 1 and got < need) or present < floors[pid]:
                 continue  # too few of its words anywhere in the message to be found
             found = _align(phrase, toks, where, blockers=blockers, fillers=fillers,
                            total=self.totals[pid], need=need)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from knowledge.frames import COMPOSED, Frame, FrameIndex, positions
@@ -87,6 +88,7 @@ class SignReader:
         # time"): a sign in their clause is said of them, not of the twitching
         subject = {p for kind in ("for", "lacks", "against") for h in by_kind.get(kind, ())
                    for p in h.positions}
+        signs_at = {p for h in by_kind.get("warning", ()) for p in h.positions}
         for hit in [*by_kind.get("warning", []), *self.rules.find(toks, positions(toks.canon))]:
             owner = hit.phrase.owner
             composed = hit.phrase.kind == COMPOSED
@@ -98,8 +100,13 @@ class SignReader:
                 and not _excluded(toks, r, (set(), self.excludes[owner][1]))]
             # the sign is read from its first word with its companion: "no dark pee"
             lo = min([hit.start, *(r.start for r in companions)])
-            ctx = self.scope.read(toks, lo, max([hit.end, *(r.end for r in companions)]),
-                                  lists=True)
+            hi = max([hit.end, *(r.end for r in companions)])
+            ctx = self.scope.read(toks, lo, hi, lists=True)
+            if ctx.negated and not self._listed(toks, lo, signs_at) and \
+                    not self.scope.read(toks, lo, hi).negated:
+                # over a comma only through a list of signs ("no pain, weakness or numbness"),
+                # not from another clause ("they're not mine, kinda numb")
+                ctx = dataclasses.replace(ctx, negated=False)
             reason = ""
             if ctx.negated or ctx.denied or self._inner_denial(toks, hit, companions):
                 reason = "negated"
@@ -127,6 +134,19 @@ class SignReader:
                                  for o in found):
                 sign.kept, sign.reason = False, "negated"
         return found
+
+    @staticmethod
+    def _listed(toks: Tokens, start: int, signs_at: set[int]) -> bool:
+        """Whether a sign's words stand in the comma-separated item just before `start`."""
+        p = start - 1
+        while p >= 0 and toks.seg[p] == toks.seg[start]:
+            p -= 1
+        item = toks.seg[p] if p >= 0 else -1
+        while p >= 0 and toks.seg[p] == item and toks.sent[p] == toks.sent[start]:
+            if p in signs_at:
+                return True
+            p -= 1
+        return False
 
     def _inner_denial(self, toks: Tokens, hit: Hit, companions: list[Hit]) -> bool:
         """"pee's a normal colour, not dark at all": the word that makes it a sign is denied
