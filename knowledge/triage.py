@@ -191,11 +191,12 @@ class SignReader:
             part.append((current, p))
         clause = [p for c, p in part if c == mine]
         p = hit.start - 1
-        if p >= 0 and p in subject and toks.scope[p] == toks.scope[hit.start] and \
+        if p >= 0 and p in subject and (toks.scope[p] == toks.scope[hit.start] or (
+                toks.words[hit.start] == "since" and toks.seg[p] == toks.seg[hit.start])) and \
                 (set(hit.positions) <= subject or not subject & set(hit.positions)) and \
                 toks.canon[p] not in _TIME_WORDS and \
                 toks.words[p] not in _WHEN and toks.words[hit.start] not in _HAS:
-            return False  # "anxious all the time", "on edge 24/7": said of the cause
+            return False  # "anxious all the time", "no rest days since new year": the cause's
         if topical & set(clause):
             return True
         if bare(clause) and topical & set(seg):
