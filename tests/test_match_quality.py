@@ -70,30 +70,37 @@ from knowledge.matcher import Matcher
 # off-topic 98.3%, false rejects 0.16%; the phrases alone: top-1 83.0%, top-3 92.5%, multi
 # 82.5%, negated 98.8%, questions 87.2%, spurious questions 0.5%, see_doctor+ 94.9%, urgent
 # 1411/1411, false alarms 0.9%, off-topic 98.3%, false rejects 1.1%.
+# Round 31 session (30,996 messages: rounds 28b, 29b and 30b and four more four-author
+# training batches folded in). Full matcher (training figures): top-1 98.7%, top-3 99.6%,
+# multi 98.2%, negated 99.8%, questions 99.2%, spurious questions 0.5%, see_doctor+ 99.5%,
+# urgent 2223/2223, false alarms 0.7%, off-topic 98.6%, false rejects 0.2%; the phrases
+# alone: top-1 82.4%, top-3 92.1%, multi 81.8%, negated 98.3%, questions 85.8%, spurious
+# questions 0.5%, see_doctor+ 95.4%, urgent 2223/2223, false alarms 0.7%, off-topic 98.6%,
+# false rejects 1.3%.
 # benchmarks/rounds_cv.py gives the model's figures on rounds it was not trained on.
 TUNING_FLOORS = {
     "top1": 0.985, "top3_any": 0.995, "multi_all": 0.98, "negated_first": 0.995,
-    "questions": 0.99, "doctor_recall": 0.99, "urgent_recall": 1.00, "false_alarms": 0.010,
+    "questions": 0.99, "doctor_recall": 0.99, "urgent_recall": 1.00, "false_alarms": 0.009,
     "off_rejected": 0.98, "off_false": 0.002, "question_false": 0.0055,
 }
-# The phrases read English: a training batch of two languages mixed in one message (935
-# messages, part 104) lowered their tuning figures; the model reads those words too.
+# The phrases read English: training batches of two languages mixed in one message and of
+# numbers-heavy writing lowered their tuning figures; the model reads those words too.
 PHRASES_FLOORS = {
-    "top1": 0.82, "top3_any": 0.915, "multi_all": 0.815, "negated_first": 0.98,
-    "questions": 0.855, "doctor_recall": 0.945, "urgent_recall": 1.00, "false_alarms": 0.0095,
-    "off_rejected": 0.98, "off_false": 0.016, "question_false": 0.0055,
+    "top1": 0.82, "top3_any": 0.915, "multi_all": 0.81, "negated_first": 0.98,
+    "questions": 0.855, "doctor_recall": 0.95, "urgent_recall": 1.00, "false_alarms": 0.008,
+    "off_rejected": 0.98, "off_false": 0.014, "question_false": 0.0055,
 }
-# Regression guards just under the figures measured once on the current held-out set (673
-# messages by three blind authors, round 28; python benchmarks/match_bench.py): top-1 90.2%
-# (96.2% any expected first), top-3 97.5%, multi 87.3%, negated first 2/79, questions 93.5%,
-# spurious questions 1.2%, see_doctor+ 99.2%, urgent 48/48, false alarms 0.2%, off-topic
-# 100%, false rejects 0.3%. The targets are higher for top-3 (98%), multi (90%) and
-# negated first (none): those gaps are known and reported. The misses are not looked at
-# here: the next session moves round 28 into tuning before studying them.
+# Regression guards just under the figures measured once on the current held-out set (699
+# messages by three blind authors, round 31; python benchmarks/match_bench.py): top-1 90.3%
+# (94.8% any expected first), top-3 96.9%, multi 93.6%, negated first 0/76, questions 96.0%,
+# spurious questions 1.2%, see_doctor+ 99.2%, urgent 51/52, false alarms 1.0%, off-topic
+# 96.3%, false rejects 0.2%. The targets are higher for top-3 (98%) and urgent
+# (100%): those gaps are known and reported. The misses are not studied here: the next
+# session moves round 31 into tuning before studying them.
 HELDOUT_FLOORS = {
-    "top1": 0.90, "top3_any": 0.97, "multi_all": 0.87, "negated_first": 0.97,
-    "questions": 0.93, "doctor_recall": 0.99, "urgent_recall": 1.00, "false_alarms": 0.003,
-    "off_rejected": 1.00, "off_false": 0.004, "question_false": 0.013,
+    "top1": 0.90, "top3_any": 0.965, "multi_all": 0.93, "negated_first": 1.00,
+    "questions": 0.95, "doctor_recall": 0.99, "urgent_recall": 0.98, "false_alarms": 0.011,
+    "off_rejected": 0.96, "off_false": 0.003, "question_false": 0.013,
 }
 _HIGHER = {m.key: m.higher for m in METRICS}
 
