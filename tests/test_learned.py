@@ -252,3 +252,22 @@ def test_a_quantity_of_what_protects_says_how_much(phrases_only: Matcher) -> Non
     assert any(f.endswith(":plenty") for f in plenty) and any(f.endswith(":few") for f in few)
     assert "sleep_#longhours:few" in few and "sleep_#longhours:few" not in plenty
     assert "train_#longhours" in session
+
+
+def test_a_contested_cause_is_listed_but_never_first_before_a_found_one(phrases_only: Matcher
+                                                                        ) -> None:
+    # "everyone says dehydration but I chug water all day. I'm on 1400 cals though": the
+    # phrases find nutrition and read dehydration both ways; the model likes dehydration first
+    lm = model(phrases_only, gaming={"cause:rest": 9.0, "first:rest": 12.0})
+    found = MatchResult(causes=(CauseHit("fatigue", 0.7),))
+    text = "gaming, legs twitch"
+    toks = phrases_only.norm.tokens(text)
+    feats = phrases_only.features(toks)
+
+    def run(contested: frozenset[str]) -> tuple[str, ...]:
+        return second_opinion(lm, found, toks, feats, lm.logits(feats),
+                              starts=phrases_only.question_starts, contested=contested
+                              )[0].cause_ids
+
+    assert run(frozenset()) == ("rest", "fatigue")  # people's habit puts it first
+    assert run(frozenset({"rest"})) == ("fatigue", "rest")  # still listed, not first

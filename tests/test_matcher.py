@@ -745,3 +745,38 @@ def test_a_matcher_failure_gives_the_empty_reading_and_logs_no_text(
         assert broken.match(secret) == MatchResult()
         assert broken.explain(secret)["off_topic_reason"] == "error"
     assert "ValueError" in caplog.text and secret not in caplog.text
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("Used to take Sundays off but I stopped because I felt guilty. back twitches after", "rest"),
+    ("bartender, protein is basically zero, then I lift. triceps twitch", "nutrition"),
+    ("went from doing nothing for two years to a crossfit class, thighs twitching",
+     "overexertion"),
+    ("hammys spazzin a bit. rdls for a solid 90 min", "fatigue"),
+])
+def test_past_habits_hedged_nones_and_starting_points(phrases_only: Matcher, text: str,
+                                                      cause: str) -> None:
+    # "used to" is a habit that stopped; "basically zero" is none; "from nothing" is where it
+    # started; "a solid 90 min" says how long, not how well
+    assert phrases_only.match(text).cause_ids[:1] == (cause,)
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("I used to be dehydrated all the time but I carry a big bottle everywhere now. calf "
+     "twitching after boxing", "dehydration"),
+    ("Three months of twitching in my shoulders after the gym. Bloods were normal", "condition"),
+])
+def test_a_past_state_or_a_normal_result_counts_against(phrases_only: Matcher, text: str,
+                                                        denied: str) -> None:
+    assert denied not in phrases_only.match(text).cause_ids
+
+
+def test_im_used_to_it_is_no_past_habit(phrases_only: Matcher) -> None:
+    assert "nutrition" in phrases_only.match(
+        "im used to training fasted but quads twitch after legs").cause_ids
+
+
+def test_the_words_of_an_emergency_are_no_cause(phrases_only: Matcher) -> None:
+    got = phrases_only.match("calf twitched after class and then I had a pressure in the middle "
+                             "of my chest")
+    assert got.triage == "urgent" and "stress" not in got.cause_ids

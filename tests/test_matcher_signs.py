@@ -260,3 +260,32 @@ def test_a_body_part_jumping_for_weeks_is_the_twitch(phrases_only: Matcher, text
                                                      triage: str) -> None:
     """A weak twitch word said of a body part is the twitching, not an activity's time."""
     assert phrases_only.match(text).triage == triage, text
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("kid's hamstring was twitching after the match and then he went down and we couldn't "
+     "wake him for a bit", "fainting"),
+    ("so I did hill sprints, then in the shower I went dizzy and woke up on the tiles, calves "
+     "are twitchy", "fainting"),
+    ("bits of my thigh feel like they're not mine, kinda numb, after long rides, and the "
+     "muscle twitches", "numbness"),
+    ("ache with the twitching in my neck after shrugs wont shift, three weeks now",
+     "persistent"),
+])
+def test_signs_found_this_round(phrases_only: Matcher, text: str, sign: str) -> None:
+    got = phrases_only.match(text)
+    assert sign in [w.id for w in got.warning_signs]
+
+
+@pytest.mark.parametrize("text", [
+    "thumb twitches after piano practice with a faint buzz running along it",
+    "I have scoliosis so one side is stronger, and the weaker side of my back twitches",
+    "no rest days since new year, bicep keeps hopping",
+    "every overhead press gives me a zap, then the shoulder twitches for ages",
+    "my alarm could not wake me after leg day lol, calf twitching",
+    "no pain, weakness or numbness, just twitching after squats",
+])
+def test_words_that_look_like_signs_but_are_not(phrases_only: Matcher, text: str) -> None:
+    # faint as slight; a lasting imbalance; how long a cause has gone on; "for ages" after a
+    # session; a sleeper; and a denial that does run through a list of signs
+    assert phrases_only.match(text).triage == "self_care"
