@@ -362,8 +362,7 @@ class Matcher:
         # the words of an emergency are its symptoms, not a cause: "a pressure in the middle of
         # my chest" is no stress, "pee like strong tea" no drink
         urgent = {p for s in a.signs if s.kept and s.level == "urgent" for p in s.hit.positions}
-        self.weigher.weigh(a, [h for h in hits if urgent.isdisjoint(h.positions)] if urgent
-                           else hits, neutral)
+        self.weigher.weigh(a, [h for h in hits if urgent.isdisjoint(h.positions)], neutral)
 
     def _result(self, a: Analysis) -> MatchResult:
         first_seen = {cid: min((f.hit.start for f in found if f.strength > 0), default=10**9)

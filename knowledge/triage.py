@@ -17,11 +17,11 @@ REQUIRE_REACH = 6  # a sign's `requires` word must be this close ("chest ... tig
 # A clause ends at these words (for `attach`: "my mind races 24/7 and my legs twitch").
 _CLAUSE_BREAKS = frozenset({"and", "but", "though", "although", "however", "yet", "because",
                             "plus", "while", "whereas", "also", "where", "which", "whilst"})
-# Words an add-on clause may hold besides the sign itself ("and it's getting worse").
 # a cause told as a time ("every morning", "daily") is no subject for a sign after it
 _WHEN = frozenset({"day", "days", "morning", "mornings", "night", "nights", "daily", "everyday",
                    "week", "weeks", "evening", "evenings", "winter", "summer"})
 _HAS = frozenset({"has", "have", "had", "is", "was", "been", "keeps", "kept"})  # its own verb
+# Words an add-on clause may hold besides the sign itself ("and it's getting worse").
 _TIME_WORDS = frozenset({"last", "since", "now", "straight", "already", "ever", "still", "about",
                          "almost", "nearly", "over", "past", "whole", "entire", "solid", "on",
                          "off", "and", "but", "though", "plus", "non", "stop", "basically",
