@@ -50,6 +50,9 @@ _ASKING = frozenset({"ask", "asking", "wonder", "wondering", "wondered", "know",
                      "idea", "ideas", "clue", "advise", "googling", "researching"})
 _WHETHER = frozenset({"whether", "if", "how", "what", "why", "when"})
 _PERSONAL = frozenset({"i", "my", "me", "am", "mine"})  # a search-like query is impersonal
+# How the rest feels, told: "feels totally normal otherwise", "can still do everything normally"
+_REPORTING = frozenset({"feel", "feels", "felt", "feeling", "look", "looks", "looked", "seem",
+                        "seems", "seemed", "everything", "otherwise"})
 # A causal question ("could X be behind ...", "does X make you twitch") asks about the cause X
 _CAUSAL = frozenset({"cause", "causes", "causing", "caused", "make", "makes", "making", "behind",
                      "trigger", "triggers", "triggering", "responsible", "why", "lead", "leads",
@@ -74,6 +77,13 @@ def _telling(words: list[str], q: int, seg: list[int]) -> bool:
         return len(ahead) < 2 or ahead[1] not in _SUBJECTS
     return words[q] in _SUBORDINATE and ahead[0] in _SUBJECTS and (
         len(ahead) < 2 or ahead[1] not in _MODALS)
+
+
+def _reported(words: list[str], seg: list[int], hit: Hit) -> bool:
+    """The matched words tell how something feels or works, in the clause's own words."""
+    return any(words[q] in _REPORTING and seg[q] == seg[hit.start]
+               for q in (*range(max(0, hit.start - 2), hit.start),
+                         *range(hit.end + 1, min(hit.end + 2, len(words)))))
 
 
 def _embedded(words: list[str]) -> int | None:
@@ -125,6 +135,8 @@ class QuestionReader:
                 hit.start == 0 and len(hit.positions) >= 3 and not any(
                     w in _PERSONAL for w in words))
             shaped = toks.question_mark or opened
+            if not toks.question_mark and _reported(words, seg, hit):
+                continue
             if len(hit.positions) == 1 and not (opened or (
                     toks.question_mark and self._short(toks, hit.start))):
                 continue  # a lone keyword ("serious", "stress?") only inside a question
