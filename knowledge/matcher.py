@@ -50,6 +50,10 @@ MAX_CAUSES = 3
 CAUSE_THRESHOLD = 0.45   # net evidence a cause needs to be listed
 NO_TOPIC = "no twitching, spasm or cramp words, no article question"
 CUE_WEIGHT = 0.55        # a single hinting word, against 1.0 for a phrase
+# "could stress cause this?", "could it be something medical?": the cause asked about is listed
+# last, below the causes found, unless the message denies it
+ASKED_CAUSES = {"stress": "stress", "underlying": "condition"}
+ASKED_SCORE = 0.2
 
 # A message opening with these and no twitch word of its own may be a follow-up about it
 _FOLLOW_UPS = frozenset({"it", "its", "this", "they", "still", "now", "and", "also", "plus",
@@ -256,6 +260,7 @@ class Matcher:
         complaint in words they don't know, an emergency they missed."""
         a = self._read(text)
         if self.learned is None or a.off_topic_reason not in (None, NO_TOPIC):
+            a.result = _asked_cause(a.result)
             return a
         feats = self.features(a.toks)
         z = self.learned.logits(feats)  # every head's logit, once
@@ -275,6 +280,7 @@ class Matcher:
             a.result, a.learned = second_opinion(self.learned, a.result, a.toks, feats, z,
                                                  starts=self.question_starts, weighed=weighed,
                                                  contested=contested, explain=explain)
+        a.result = _asked_cause(a.result)
         r = a.result
         if a.topic_by_model and not (r.question or r.triage != "self_care" or any(
                 c.score >= SURE_CAUSE for c in r.causes)):
@@ -403,3 +409,14 @@ class Matcher:
                         if a.nets[cid] < 0)
         return MatchResult(causes=causes, question=question, triage=triage,
                            warning_signs=warning_signs, off_topic=False, negated=negated)
+
+
+def _asked_cause(r: MatchResult) -> MatchResult:
+    """The cause an article question asks about, after the causes found (design.md: at most
+    three), unless the message denies it."""
+    cause = ASKED_CAUSES.get(r.question.id) if r.question else None
+    if cause is None or r.off_topic or cause in r.negated or len(r.causes) >= MAX_CAUSES or \
+            any(c.id == cause for c in r.causes):
+        return r
+    asked = CauseHit(cause, ASKED_SCORE, (f"asked about: {r.question.id}",))
+    return dataclasses.replace(r, causes=(*r.causes, asked))

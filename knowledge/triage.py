@@ -44,7 +44,8 @@ _SKIP = frozenset({"like", "about", "almost", "nearly", "over", "the", "a", "pas
 
 # Reasons that are readings of the words ("no pain", "weaker than the other", "5 weeks ago",
 # "a 3 week block"): a sign set aside for one of them is not the learned model's to restore.
-SET_ASIDE = frozenset({"negated", "a comparison, not a sign", "excluded by a neighbouring word",
+SET_ASIDE = frozenset({"negated", "a comparison, not a sign", "a set taken to failure",
+                       "excluded by a neighbouring word",
                        "how long an activity went on"})
 
 @dataclass(slots=True)
@@ -114,6 +115,8 @@ class SignReader:
                 reason = "requirement missing"  # "pee ... dark" (but not "dark yellow")
             elif _compared(toks, hit, self.levels[owner]):
                 reason = "a comparison, not a sign"
+            elif _to_failure(toks, hit, self.levels[owner]):
+                reason = "a set taken to failure"
             elif _excluded(toks, hit, self.excludes.get(owner)):
                 reason = "excluded by a neighbouring word"
             elif owner in self.attach and _activity_time(toks, hit, topic_hits) and \
@@ -259,6 +262,16 @@ def _activity_time(toks: Tokens, hit: Hit, topic_hits: list[Hit]) -> bool:
 _COMPARATIVES = frozenset({"weaker", "stronger", "smaller", "bigger"})
 _SUDDEN = frozenset({"sudden", "suddenly", "nowhere", "blue", "abruptly", "instantly"})
 _IMBALANCE = frozenset({"imbalance", "imbalanced", "imbalances", "dominant", "asymmetry"})
+# whose assessment a weakness can be ("physio says my left glute is weak", "per my PT")
+_ASSESSORS = frozenset({"physio", "physios", "physiotherapist", "pt", "trainer", "coach", "chiro",
+                        "chiropractor", "osteo", "osteopath", "assessment", "assessed"})
+# "dead hangs till my grip gave out": the set went on until the muscle failed
+_REPORTS = frozenset({"says", "said", "say", "told", "tells", "found", "reckons", "thinks",
+                      "assessed", "measured", "tested", "diagnosed"})
+_TRAINING = frozenset({"did", "do", "doing", "worked", "trained", "training", "lifted", "held",
+                       "hung", "hangs", "carried", "carries", "pushed", "went", "kept", "reps",
+                       "sets", "rounds", "curls", "holds", "pressed", "rowed", "climbed"})
+_UNTIL = frozenset({"till", "until", "til", "untill"})
 
 
 def _compared(toks: Tokens, hit: Hit, level: str) -> bool:
@@ -268,9 +281,26 @@ def _compared(toks: Tokens, hit: Hit, level: str) -> bool:
     if toks.words[hit.end] in _COMPARATIVES and not _IMBALANCE.isdisjoint(toks.words):
         return True
     sent = [p for p in range(len(toks.words)) if toks.sent[p] == toks.sent[hit.start]]
+    if hit.phrase.owner == "weakness" and any(
+            toks.words[p] in _ASSESSORS and _REPORTS.intersection(toks.words[p + 1:p + 3])
+            for p in sent if p < hit.start):
+        return True  # "my physio says my left side is way weaker": assessed, known
     return level == "urgent" and hit.phrase.owner == "one_sided" and any(
         toks.words[p] in _COMPARATIVES and p + 1 < len(toks.words) and toks.words[p + 1] == "than"
         for p in sent) and not any(toks.words[p] in _SUDDEN for p in sent)
+
+
+def _to_failure(toks: Tokens, hit: Hit, level: str) -> bool:
+    """"worked my shoulders till they gave out": a set taken to failure, not a weakness (but
+    "all good until my leg gave out" is one)."""
+    if level == "urgent":
+        return False
+    words, sent = toks.words, toks.sent
+    for u in range(max(0, hit.start - 4), hit.start):
+        if words[u] in _UNTIL and sent[u] == sent[hit.start] and any(
+                words[q] in _TRAINING and sent[q] == sent[u] for q in range(max(0, u - 5), u)):
+            return True
+    return False
 
 
 def _excluded(toks: Tokens, hit: Hit, lists: tuple[set[str], set[str]] | None) -> bool:

@@ -436,9 +436,12 @@ def test_a_personal_cause_inside_its_question_counts(matcher: Matcher) -> None:
     mine = matcher.match("could my anxiety be why my legs twitch after the gym")
     assert mine.question is not None and mine.question.id == "stress"
     assert ids(mine)[:1] == ["stress"]
+    # a general question is no evidence: the cause it asks about is listed, weakly, as asked
     general = matcher.match("can anxiety cause muscle twitching after exercise?")
     assert general.question is not None and general.question.id == "stress"
-    assert ids(general) == []
+    assert ids(general) == ["stress"]
+    assert general.causes[0].score < mine.causes[0].score
+    assert general.causes[0].evidence == ("asked about: stress",)
 
 
 def test_of_two_questions_joined_by_or_the_first_wins(matcher: Matcher) -> None:
@@ -780,3 +783,26 @@ def test_the_words_of_an_emergency_are_no_cause(phrases_only: Matcher) -> None:
     got = phrases_only.match("calf twitched after class and then I had a pressure in the middle "
                              "of my chest")
     assert got.triage == "urgent" and "stress" not in got.cause_ids
+
+
+@pytest.mark.parametrize(("text", "cause"), [
+    ("could being anxious make my legs twitch after runs", "stress"),
+    ("could twitching after lifting mean a medical problem", "condition"),
+])
+def test_the_cause_a_question_asks_about_is_listed(phrases_only: Matcher, text: str,
+                                                   cause: str) -> None:
+    got = phrases_only.match(text)
+    assert got.question is not None and cause in got.cause_ids
+
+
+def test_a_cause_asked_about_but_denied_is_not_listed(phrases_only: Matcher) -> None:
+    got = phrases_only.match("i'm not stressed at all, but can stress cause twitching after "
+                             "the gym?")
+    assert got.question is not None and got.question.id == "stress"
+    assert "stress" not in got.cause_ids and "stress" in got.negated
+
+
+def test_how_the_rest_feels_is_told_not_asked(phrases_only: Matcher) -> None:
+    got = phrases_only.match("no pain, everything feels totally normal otherwise, calf "
+                             "twitching after my run")
+    assert got.question is None

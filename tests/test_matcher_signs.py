@@ -289,3 +289,33 @@ def test_words_that_look_like_signs_but_are_not(phrases_only: Matcher, text: str
     # faint as slight; a lasting imbalance; how long a cause has gone on; "for ages" after a
     # session; a sleeper; and a denial that does run through a list of signs
     assert phrases_only.match(text).triage == "self_care"
+
+
+@pytest.mark.parametrize(("text", "sign"), [
+    ("can only manage tiny sips of air since the rowing test, and my legs are twitching",
+     "breathing"),
+    ("my lungs feel like they are being crushed after the stair climb, calves twitching",
+     "breathing"),
+    ("half my face and one side of my body went tingly after boxing, arm twitching",
+     "one_sided"),
+    ("she can't recall how she got home from the track and her calves are twitching",
+     "confusion"),
+    ("all good until my left leg suddenly gave out on the stairs, now it twitches", "one_sided"),
+])
+def test_emergencies_found_in_round_32s_session(phrases_only: Matcher, text: str,
+                                                sign: str) -> None:
+    # the last: "until" before a weakness is no set taken to failure when nothing was trained
+    assert sign in [w.id for w in phrases_only.match(text).warning_signs]
+
+
+@pytest.mark.parametrize("text", [
+    "did lunges, squeezed my glutes on every rep, quads twitching now",
+    "faint electric hum in my thumb after typing and rowing, the muscle twitches",
+    "my physio says my right hamstring is weaker, and that's the one twitching after runs",
+    "did dead hangs until my grip gave out, forearm pulsing",
+])
+def test_lunges_a_faint_hum_an_assessed_imbalance_and_failure_are_no_signs(
+        phrases_only: Matcher, text: str) -> None:
+    # "lunges" stems like "lungs"; faint as slight; a physio's finding is a known imbalance;
+    # a set taken until the grip failed
+    assert phrases_only.match(text).triage == "self_care"
