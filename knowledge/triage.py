@@ -262,12 +262,12 @@ def _activity_time(toks: Tokens, hit: Hit, topic_hits: list[Hit]) -> bool:
 _COMPARATIVES = frozenset({"weaker", "stronger", "smaller", "bigger"})
 _SUDDEN = frozenset({"sudden", "suddenly", "nowhere", "blue", "abruptly", "instantly"})
 _IMBALANCE = frozenset({"imbalance", "imbalanced", "imbalances", "dominant", "asymmetry"})
-# whose assessment a weakness can be ("physio says my left glute is weak", "per my PT")
+# whose finding a weakness can be ("physio says my left glute is weak", "my PT found ...")
 _ASSESSORS = frozenset({"physio", "physios", "physiotherapist", "pt", "trainer", "coach", "chiro",
                         "chiropractor", "osteo", "osteopath", "assessment", "assessed"})
-# "dead hangs till my grip gave out": the set went on until the muscle failed
 _REPORTS = frozenset({"says", "said", "say", "told", "tells", "found", "reckons", "thinks",
                       "assessed", "measured", "tested", "diagnosed"})
+# "dead hangs till my grip gave out": the set went on until the muscle failed
 _TRAINING = frozenset({"did", "do", "doing", "worked", "trained", "training", "lifted", "held",
                        "hung", "hangs", "carried", "carries", "pushed", "went", "kept", "reps",
                        "sets", "rounds", "curls", "holds", "pressed", "rowed", "climbed"})
@@ -292,8 +292,8 @@ def _compared(toks: Tokens, hit: Hit, level: str) -> bool:
 
 def _to_failure(toks: Tokens, hit: Hit, level: str) -> bool:
     """"worked my shoulders till they gave out": a set taken to failure, not a weakness (but
-    "all good until my leg gave out" is one)."""
-    if level == "urgent":
+    "all good until my leg gave out" is one, and "ran until the pain got sharp" is pain)."""
+    if level == "urgent" or hit.phrase.owner != "weakness":
         return False
     words, sent = toks.words, toks.sent
     for u in range(max(0, hit.start - 4), hit.start):

@@ -89,6 +89,17 @@ def test_it_fills_an_empty_cause_list_with_the_words_that_led_there(phrases_only
     assert got.cause_ids == ("rest",) and got.causes[0].evidence == ("gaming",)
 
 
+def test_a_weak_guess_is_offered_only_where_a_complaint_found_nothing(phrases_only: Matcher
+                                                                        ) -> None:
+    lm = model(phrases_only, gaming={"cause:rest": 6.5})  # probability about 0.18
+    text = "up gaming till 3am, calves twitching"
+    assert opinion(phrases_only, lm, MatchResult(), text).cause_ids == ("rest",)
+    asked = MatchResult(question=QuestionHit("normal", 0.9))
+    assert opinion(phrases_only, lm, asked, text).cause_ids == ()
+    found = MatchResult(causes=(CauseHit("fatigue", 0.8),))
+    assert opinion(phrases_only, lm, found, text).cause_ids == ("fatigue",)
+
+
 def test_it_only_adds_after_the_phrases_and_never_past_three(phrases_only: Matcher) -> None:
     lm = model(phrases_only, gaming={"cause:rest": 9.0, "cause:stress": 9.5, "cause:form": 9.0})
     found = MatchResult(causes=(CauseHit("fatigue", 0.8), CauseHit("overexertion", 0.6)))
