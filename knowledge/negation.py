@@ -16,6 +16,8 @@ _AFTER_NEGATIONS = frozenset({"nothing", "none", "nada", "zilch"})
 _TRAILING_NONE = _AFTER_NEGATIONS | {"zero", "nil"}
 # "went from doing nothing", "a diet of nothing": what it started from or was made of
 _STARTING = frozenset({"from", "of"})
+# "100 burpees when I usually do none": the usual amount, not a denial
+_HABITUAL = frozenset({"usually", "normally", "typically", "generally", "ordinarily"})
 # "protein is basically zero", "water was pretty much nil": a hedge before the none
 _ALMOST = frozenset({"basically", "literally", "practically", "virtually", "essentially",
                      "almost", "pretty", "much", "nearly", "near", "next", "close", "like",
@@ -275,6 +277,7 @@ class ScopeReader:
                     return
                 if toks.words[p] in _TRAILING_NONE and not _STARTING.intersection(
                         toks.words[end:p]) and toks.words[p + 1:p + 2] != ["like"] and \
+                        not _HABITUAL.intersection(toks.words[max(0, end - 3):p]) and \
                         not seen.found.get("deficit") and sum(
                         toks.words[q] not in _ALMOST for q in range(end + 1, p)) <= 1:
                     # "drank nothing", "stress? none" ("went from doing nothing" is where it

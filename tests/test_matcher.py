@@ -806,3 +806,9 @@ def test_how_the_rest_feels_is_told_not_asked(phrases_only: Matcher) -> None:
     got = phrases_only.match("no pain, everything feels totally normal otherwise, calf "
                              "twitching after my run")
     assert got.question is None
+
+
+def test_the_usual_amount_of_none_is_no_denial(phrases_only: Matcher) -> None:
+    got = phrases_only.match("did 80 burpees for a bet when I normally do none, legs twitching")
+    assert got.cause_ids[:1] == ("overexertion",) and "overexertion" not in got.negated
+    assert "nutrition" in phrases_only.match("protein? usually none, calves twitch").negated
