@@ -40,8 +40,8 @@ CAUSE_FILL = 0.25     # a learned cause joins a list shorter than three from thi
 # ... or from this one where the phrases found no cause in a complaint that asks nothing
 # ("gaming till 3am then a 6am session"): the model's guesses, for the person to pick from.
 # Leave-one-round-out on rounds 27-32: top-1 92.2 -> 92.4%, top-3 98.2 -> 98.4%, multi 92.2 ->
-# 92.6%; 28% of the causes it adds are labelled ones (0.05 adds more: 17%; 0.25 everywhere,
-# and CAUSE_FILL 0.1 adds 93 causes with 11% right)
+# 92.6%; 28% of the causes it adds are labelled ones (17% at 0.05; lowering CAUSE_FILL itself
+# to 0.1 adds 93 causes to lists that had some, 11% of them right, so it stays)
 CAUSE_FILL_EMPTY = 0.1
 QUESTION_MIN = 0.5    # a learned question, when the phrases found none (and it looks asked)
 UNASKED_MIN = 0.8     # a question, in a message that doesn't look asked

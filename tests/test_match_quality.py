@@ -77,6 +77,12 @@ from knowledge.matcher import Matcher
 # alone: top-1 82.4%, top-3 92.1%, multi 81.8%, negated 98.3%, questions 85.8%, spurious
 # questions 0.5%, see_doctor+ 95.4%, urgent 2223/2223, false alarms 0.7%, off-topic 98.6%,
 # false rejects 1.3%.
+# Round 35 session (35,528 messages: rounds 31b-34b and two more four-author training batches
+# folded in). Full matcher (training figures): top-1 98.8%, top-3 99.8%, multi 98.1%, negated
+# 99.7%, questions 99.4%, spurious questions 0.6%, see_doctor+ 99.5%, urgent 2549/2549, false
+# alarms 0.6%, off-topic 98.5%, false rejects 0.2%; the phrases alone: top-1 83.0%, top-3
+# 92.8%, multi 82.3%, negated 98.3%, questions 86.3%, spurious questions 0.6%, see_doctor+
+# 95.5%, urgent 2549/2549, false alarms 0.6%, off-topic 98.5%, false rejects 1.3%.
 # benchmarks/rounds_cv.py gives the model's figures on rounds it was not trained on.
 TUNING_FLOORS = {
     "top1": 0.985, "top3_any": 0.995, "multi_all": 0.98, "negated_first": 0.995,
@@ -92,17 +98,16 @@ PHRASES_FLOORS = {
     "questions": 0.855, "doctor_recall": 0.95, "urgent_recall": 1.00, "false_alarms": 0.008,
     "off_rejected": 0.98, "off_false": 0.014, "question_false": 0.0065,
 }
-# Regression guards just under the figures measured once on the current held-out set (699
-# messages by three blind authors, round 31; python benchmarks/match_bench.py): top-1 90.3%
-# (94.8% any expected first), top-3 96.9%, multi 93.6%, negated first 0/76, questions 96.0%,
-# spurious questions 1.2%, see_doctor+ 99.2%, urgent 51/52, false alarms 1.0%, off-topic
-# 96.3%, false rejects 0.2%. The issue's targets are higher for top-3 (98%) and urgent
-# (100%): those gaps are known and reported. The misses are not studied here: the next
-# session moves round 31 into tuning before studying them.
+# Regression guards just under the figures measured once on the current held-out set (668
+# messages by three blind authors, round 35; python benchmarks/match_bench.py at 49dd298):
+# top-1 92.3% (98.3% any expected first), top-3 98.8%, multi 91.5%, negated first 0/78,
+# questions 95.7%, spurious questions 1.0%, see_doctor+ 95.1%, urgent 48/48, false alarms 0.0%,
+# off-topic 97.3%, false rejects 0.3%: every target of the issue met. Its misses are not
+# studied here: a set that is studied becomes tuning data, and a new blind round replaces it.
 HELDOUT_FLOORS = {
-    "top1": 0.90, "top3_any": 0.965, "multi_all": 0.93, "negated_first": 1.00,
-    "questions": 0.95, "doctor_recall": 0.99, "urgent_recall": 0.98, "false_alarms": 0.011,
-    "off_rejected": 0.96, "off_false": 0.003, "question_false": 0.013,
+    "top1": 0.92, "top3_any": 0.985, "multi_all": 0.91, "negated_first": 1.00,
+    "questions": 0.95, "doctor_recall": 0.95, "urgent_recall": 1.00, "false_alarms": 0.003,
+    "off_rejected": 0.97, "off_false": 0.004, "question_false": 0.011,
 }
 _HIGHER = {m.key: m.higher for m in METRICS}
 
