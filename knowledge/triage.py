@@ -115,7 +115,7 @@ class SignReader:
                 reason = "requirement missing"  # "pee ... dark" (but not "dark yellow")
             elif _compared(toks, hit, self.levels[owner]):
                 reason = "a comparison, not a sign"
-            elif _to_failure(toks, hit, self.levels[owner]):
+            elif _to_failure(toks, hit):
                 reason = "a set taken to failure"
             elif _excluded(toks, hit, self.excludes.get(owner)):
                 reason = "excluded by a neighbouring word"
@@ -290,10 +290,10 @@ def _compared(toks: Tokens, hit: Hit, level: str) -> bool:
         for p in sent) and not any(toks.words[p] in _SUDDEN for p in sent)
 
 
-def _to_failure(toks: Tokens, hit: Hit, level: str) -> bool:
+def _to_failure(toks: Tokens, hit: Hit) -> bool:
     """"worked my shoulders till they gave out": a set taken to failure, not a weakness (but
     "all good until my leg gave out" is one, and "ran until the pain got sharp" is pain)."""
-    if level == "urgent" or hit.phrase.owner != "weakness":
+    if hit.phrase.owner != "weakness":
         return False
     words, sent = toks.words, toks.sent
     for u in range(max(0, hit.start - 4), hit.start):
